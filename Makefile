@@ -1,0 +1,38 @@
+# The two commands of the README:  make demo   and   make test
+# Each makes its own virtual environment (.venv, Python from .python-version) and installs into it.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test test-slow bench lint data clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 12) else "simpact needs Python >= 3.12 (PyMC 6, ArviZ 1); this venv has %d.%d: remove .venv and install Python 3.12" % v[:2])'
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+demo: $(STAMP)            ## appraise the bundled NÄTA example; writes out/nata/
+	$(BIN)/simpact demo
+
+test: $(STAMP)            ## the default (fast) test suite
+	$(BIN)/python -m pytest
+
+test-slow: $(STAMP)       ## real sampling at full size, recovery and calibration
+	$(BIN)/python -m pytest -m slow
+
+bench: $(STAMP)           ## speed benchmarks, JSON lines on stdout
+	@for b in benchmarks/bench_*.py; do $(BIN)/python $$b; done
+
+lint: $(STAMP)
+	$(BIN)/ruff check simpact tests benchmarks scripts
+	$(BIN)/ruff format --check simpact tests benchmarks scripts
+
+data: $(STAMP)            ## regenerate the synthetic follow-up data in models/data/
+	$(BIN)/python scripts/make_synthetic_data.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,149 @@
+"""Swedish and English: number formats and the words of summaries, reports and figures.
+
+Swedish uses a space as thousands separator and a decimal comma ("1 234,5", "−1,4 MSEK");
+English uses "1,234.5" and "−1.4 MSEK". Both use a true minus sign and "MSEK" for millions.
+"""
+
+from __future__ import annotations
+
+import math
+
+LANGS = ("en", "sv")
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if supported, else raise a ValueError listing the choices."""
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(LANGS)}")
+    return lang
+
+
+def number(x: float, lang: str = "en", *, digits: int = 0) -> str:
+    """Format a number the Swedish or English way.
+
+    Examples
+    --------
+    >>> number(1234567.891, "sv", digits=1)
+    '1 234 567,9'
+    >>> number(-1234.5, "en", digits=1)
+    '−1,234.5'
+    """
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    text = f"{abs(x):,.{digits}f}"
+    if lang == "sv":
+        text = text.replace(",", " ").replace(".", ",")
+    sign = "−" if x < 0 and float(text.replace(" ", "").replace(",", ".")) != 0 else ""
+    return sign + text
+
+
+def msek(x: float, lang: str = "en", *, digits: int = 1) -> str:
+    """An amount in SEK as millions: ``msek(-1.45e6, "sv") == '−1,5 MSEK'``."""
+    return f"{number(x / 1e6, lang, digits=digits)} MSEK"
+
+
+def percent(p: float, lang: str = "en", *, digits: int | None = None) -> str:
+    """A probability as a percentage; one decimal below 10 % unless ``digits`` is given.
+
+    Examples
+    --------
+    >>> percent(0.6432, "sv")
+    '64 %'
+    >>> percent(0.004, "en")
+    '0.4 %'
+    """
+    value = 100 * p
+    if digits is None:
+        digits = 1 if abs(value) < 10 and value != 0 else 0
+    return f"{number(value, lang, digits=digits)} %"
+
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "npv": "Net present value",
+        "p_npv_positive": "P(NPV > 0)",
+        "p_full_on_schedule": "P(full repayment on schedule)",
+        "p_full_by_horizon": "P(full repayment by horizon)",
+        "expected_shortfall": "Expected shortfall",
+        "shortfall_given_short": "Mean shortfall if short",
+        "repaid_share": "Repaid share",
+        "payback_year": "Payback year",
+        "p_payback": "P(pays back within horizon)",
+        "effect": "Effect",
+        "total": "all actors",
+        "fund": "fund part",
+        "mc_error": "Monte Carlo error",
+        "interval": "90 % interval",
+        "synthetic": "SYNTHETIC DATA: the follow-up data are invented for this example.",
+    },
+    "sv": {
+        "npv": "Nettonuvärde",
+        "p_npv_positive": "P(nettonuvärde > 0)",
+        "p_full_on_schedule": "P(full återbetalning enligt plan)",
+        "p_full_by_horizon": "P(full återbetalning inom horisonten)",
+        "expected_shortfall": "Förväntat underskott",
+        "shortfall_given_short": "Medelunderskott om underskott",
+        "repaid_share": "Återbetald andel",
+        "payback_year": "Återbetalningsår",
+        "p_payback": "P(lönsam inom horisonten)",
+        "effect": "Effekt",
+        "total": "alla aktörer",
+        "fund": "fonddelen",
+        "mc_error": "Monte Carlo-fel",
+        "interval": "90 % intervall",
+        "synthetic": "SYNTETISKA DATA: uppföljningsdata är påhittade för detta exempel.",
+    },
+}
+"""Labels used in tables, reports and figures, by language."""
+
+SENTENCES: dict[str, dict[str, str]] = {
+    "en": {
+        "effect": (
+            "{name} changed the risk of {outcome} by {rd} percentage points "
+            "(90 % interval {lo} to {hi}); the probability that it lowered the risk is {p}."
+        ),
+        "npv": (
+            "The net present value for all actors together is {mean} "
+            "(90 % interval {lo} to {hi}); the probability that it is positive is {p} "
+            "(Monte Carlo error ±{mc})."
+        ),
+        "repay": (
+            "The probability that {name} repays the fund in full by year {year} is {p} "
+            "(Monte Carlo error ±{mc})."
+        ),
+        "shortfall": (
+            "The expected shortfall at year {year} is {mean} of a principal of {principal} "
+            "(90 % interval {lo} to {hi})."
+        ),
+        "payback": (
+            "The probability that the investment has paid back for all actors within "
+            "{horizon} years is {p}{median}."
+        ),
+        "payback_median": "; the median payback year is year {year}",
+    },
+    "sv": {
+        "effect": (
+            "{name} förändrade risken för {outcome} med {rd} procentenheter "
+            "(90 % intervall {lo} till {hi}); sannolikheten att risken sänktes är {p}."
+        ),
+        "npv": (
+            "Nettonuvärdet för alla aktörer sammantaget är {mean} "
+            "(90 % intervall {lo} till {hi}); sannolikheten att det är positivt är {p} "
+            "(Monte Carlo-fel ±{mc})."
+        ),
+        "repay": (
+            "Sannolikheten att {name} återbetalar fonden fullt ut senast år {year} är {p} "
+            "(Monte Carlo-fel ±{mc})."
+        ),
+        "shortfall": (
+            "Det förväntade underskottet år {year} är {mean} av ett kapitalbelopp på {principal} "
+            "(90 % intervall {lo} till {hi})."
+        ),
+        "payback": (
+            "Sannolikheten att investeringen har lönat sig för alla aktörer inom {horizon} år "
+            "är {p}{median}."
+        ),
+        "payback_median": "; medianen för återbetalningsåret är år {year}",
+    },
+}
+"""Citation-ready sentence templates, by language."""

@@ -1,0 +1,337 @@
+"""Model specs: one TOML file per intervention, validated into a frozen :class:`ModelSpec`.
+
+A spec is data, never code: it names its components by registry key (an effect design, a unit
+cost in ``priors/unit_costs.toml``, a paying actor in ``priors/actors.toml``) and loading it never
+executes anything. ``models/template.toml``-style comments in the bundled specs document each field.
+
+Every problem is reported as a :class:`~simpact.errors.SpecError` naming the file and the dotted
+field (``outcomes.2.payers``) and what was expected.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from simpact import library
+from simpact.errors import SpecError
+from simpact.inputs import Distribution, Uncertain, as_dist
+
+_TOLERANCE = 1e-9
+_IDENTIFIER = r"^[a-z][a-z0-9_]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Intervention(_Strict):
+    """What is appraised, where, and in which prices."""
+
+    id: str = Field(pattern=_IDENTIFIER)
+    name: str
+    description: str = ""
+    municipality: str = ""
+    start_year: int = Field(ge=1900, le=2200, description="calendar year of project year 1")
+    price_year: int = Field(description="price year of every SEK amount in results")
+
+
+class DataSource(_Strict):
+    """Where the follow-up data is (relative to the spec file) and whether it is synthetic."""
+
+    path: str | None = None
+    synthetic: bool = False
+    description: str = ""
+
+
+class Sampling(_Strict):
+    """MCMC settings for the effect model."""
+
+    draws: int = Field(1000, ge=100)
+    tune: int = Field(1000, ge=100)
+    chains: int = Field(4, ge=2)
+    sampler: Literal["nutpie", "pymc"] = "nutpie"
+    target_accept: float = Field(0.9, gt=0.5, lt=1)
+
+
+class EffectSpec(_Strict):
+    """The effect model: a design from :data:`simpact.effects.DESIGNS` and its columns."""
+
+    design: str
+    family: str = "bernoulli"
+    outcome: str
+    group: str
+    period: str | None = None
+    pre: str = "pre"
+    post: str = "post"
+    unit: str | None = None
+    trials: str | None = None
+    better: Literal["lower", "higher"] = "lower"
+    priors: dict[str, dict] = {}
+    sampling: Sampling = Sampling()
+
+
+class Cohort(_Strict):
+    """Persons reached per project year (intakes)."""
+
+    intake: dict[int, int]
+
+
+class Haircuts(_Strict):
+    """Shares deducted from every benefit, as in established appraisal models.
+
+    Benefits are multiplied by ``(1 - deadweight) (1 - attribution) (1 - displacement)
+    (1 - optimism_bias)``; ``attribution`` is the share owed to others than the intervention.
+    """
+
+    deadweight: Uncertain = as_dist(0.0)
+    attribution: Uncertain = as_dist(0.0)
+    displacement: Uncertain = as_dist(0.0)
+    optimism_bias: Uncertain = as_dist(0.0)
+
+
+class Simulation(_Strict):
+    """Monte Carlo settings and inputs shared by all outcomes."""
+
+    horizon: int = Field(ge=1, le=100)
+    discount_rate: Uncertain = as_dist(0.035)
+    retention: Uncertain = as_dist(1.0)
+    haircuts: Haircuts = Haircuts()
+    cashable: dict[str, Uncertain] = {}
+    draws: int | None = Field(None, ge=1)
+
+
+class Outcome(_Strict):
+    """One outcome -> cost chain: a costly event the intervention makes rarer."""
+
+    name: str = Field(pattern=_IDENTIFIER)
+    label: library.Label | None = None
+    effect: str = "linked"
+    excess_risk: Uncertain | None = None
+    baseline_risk: Uncertain | None = None
+    quantity: Uncertain = as_dist(1.0)
+    unit_cost: str | Uncertain
+    unit_cost_price_year: int | None = None
+    timing: dict[int, float]
+    retention: Uncertain | None = None
+    payers: dict[str, float]
+    note: str = ""
+
+
+class Fund(_Strict):
+    """The dubbelmodell: the fund part (repaid) and the frame-grant part (not repaid)."""
+
+    fund_part: dict[int, float]
+    frame_grant: dict[int, float] = {}
+    repayment: dict[int, float] = {5: 0.5, 6: 0.5}
+    repaying_actors: list[str]
+    rule: str = "from_savings"
+    horizon: int | None = Field(None, ge=1)
+
+
+class ModelSpec(_Strict):
+    """A validated intervention spec. Build it with :func:`load_model`."""
+
+    schema_version: int
+    intervention: Intervention
+    data: DataSource = DataSource()
+    effect: EffectSpec
+    cohort: Cohort
+    simulation: Simulation
+    outcomes: list[Outcome] = Field(min_length=1)
+    costs: dict[str, dict[int, Uncertain]] = {}
+    fund: Fund
+
+    _source: str = PrivateAttr("dict")
+    _base: Path = PrivateAttr(default_factory=Path.cwd)
+    _raw: dict = PrivateAttr(default_factory=dict)
+
+    @property
+    def source(self) -> str:
+        """The file the spec was read from (or ``"dict"``)."""
+        return self._source
+
+    @property
+    def data_path(self) -> Path | None:
+        """The follow-up data file, resolved relative to the spec file."""
+        return None if self.data.path is None else (self._base / self.data.path).resolve()
+
+    @property
+    def fund_horizon(self) -> int:
+        """The last year arrears can be repaid (defaults to the simulation horizon)."""
+        return self.fund.horizon or self.simulation.horizon
+
+    def to_json(self) -> str:
+        """The spec as it was given, as JSON (for provenance; :func:`load_model` reads it back)."""
+        return json.dumps(self._raw, ensure_ascii=False, sort_keys=True, default=str)
+
+    def unit_cost(self, outcome: Outcome) -> tuple[Distribution, float]:
+        """An outcome's unit-cost distribution and the factor converting it to ``price_year``."""
+        if isinstance(outcome.unit_cost, str):
+            entry = library.unit_costs()[outcome.unit_cost]
+            return entry.cost, library.price_factor(
+                entry.price_year, self.intervention.price_year
+            )
+        year = outcome.unit_cost_price_year or self.intervention.price_year
+        return outcome.unit_cost, library.price_factor(year, self.intervention.price_year)
+
+
+def load_model(spec: str | Path | dict | ModelSpec) -> ModelSpec:
+    """Load and validate an intervention spec.
+
+    Parameters
+    ----------
+    spec
+        Path to a TOML file, a name of a bundled model (``"nata"``), an already parsed dict
+        (relative data paths then resolve against the working directory), or a ``ModelSpec``.
+
+    Returns
+    -------
+    ModelSpec
+        The frozen, validated spec.
+
+    Raises
+    ------
+    SpecError
+        Malformed TOML, an unknown key, a missing field, shares that do not sum to 1, an unknown
+        actor or unit cost, ... -- naming the file and the field.
+
+    Examples
+    --------
+    >>> spec = load_model("nata")
+    >>> spec.intervention.id
+    'nata'
+    """
+    if isinstance(spec, ModelSpec):
+        return spec
+    if isinstance(spec, dict):
+        raw, source, base = spec, "dict", Path.cwd()
+    else:
+        path = Path(spec)
+        if not path.suffix and not path.exists():
+            path = library.library_dir("models") / f"{spec}.toml"
+        raw, source, base = library.read_toml(path), str(path), path.resolve().parent
+    library.check_schema_version(raw, source=source)
+    model = library.validated(ModelSpec, raw, source=source)
+    model._source, model._base, model._raw = source, base, raw
+    _check(model)
+    return model
+
+
+def _check(spec: ModelSpec) -> None:
+    """Cross-field checks pydantic cannot express: keys that must exist, shares, timing."""
+    src = spec.source
+    actors = library.actors()
+    horizon = spec.simulation.horizon
+
+    def fail(field: str, message: str) -> None:
+        raise SpecError(message, source=src, field=field)
+
+    def check_actor(field: str, name: str) -> None:
+        if name not in actors:
+            fail(field, f"unknown actor {name!r}; expected one of {', '.join(actors)}")
+
+    def check_share(field: str, dist: Distribution) -> None:
+        low, high = dist.bounds()
+        if low < 0 or high > 1:
+            fail(field, f"a share or probability must lie in [0, 1]; this one spans {low}–{high}")
+
+    def check_years(field: str, years, *, first: int = 1) -> None:
+        for year in years:
+            if not first <= year <= horizon:
+                fail(field, f"year {year} is outside the horizon {first}–{horizon}")
+
+    intake = spec.cohort.intake
+    check_years("cohort.intake", intake)
+    for year, persons in intake.items():
+        if persons < 0:
+            fail(f"cohort.intake.{year}", f"a cohort size cannot be negative, got {persons}")
+    last_intake = max(intake, default=1)
+
+    sim = spec.simulation
+    low, high = sim.discount_rate.bounds()
+    if low <= -1 or high > 1:
+        fail("simulation.discount_rate", f"a rate must lie in (-1, 1]; this one spans {low}–{high}")
+    check_share("simulation.retention", sim.retention)
+    for name in Haircuts.model_fields:
+        check_share(f"simulation.haircuts.{name}", getattr(sim.haircuts, name))
+    for actor, dist in sim.cashable.items():
+        check_actor(f"simulation.cashable.{actor}", actor)
+        check_share(f"simulation.cashable.{actor}", dist)
+
+    names = [o.name for o in spec.outcomes]
+    for i, outcome in enumerate(spec.outcomes):
+        at = f"outcomes.{i}"
+        if names.count(outcome.name) > 1:
+            fail(f"{at}.name", f"outcome {outcome.name!r} is declared twice")
+        for key in ("excess_risk", "baseline_risk", "retention"):
+            if getattr(outcome, key) is not None:
+                check_share(f"{at}.{key}", getattr(outcome, key))
+        if outcome.quantity.bounds()[0] < 0:
+            fail(f"{at}.quantity", "a quantity per event cannot be negative")
+        if isinstance(outcome.unit_cost, str):
+            if outcome.unit_cost not in library.unit_costs():
+                fail(
+                    f"{at}.unit_cost",
+                    f"unknown unit cost {outcome.unit_cost!r}; expected a key of "
+                    f"priors/unit_costs.toml ({', '.join(library.unit_costs())}) or an inline "
+                    "{ dist = ... } table",
+                )
+        elif outcome.unit_cost.bounds()[0] < 0:
+            fail(f"{at}.unit_cost", "a unit cost cannot be negative")
+        for actor, share in outcome.payers.items():
+            check_actor(f"{at}.payers.{actor}", actor)
+            if not 0 <= share <= 1:
+                fail(f"{at}.payers.{actor}", f"a payer share must lie in [0, 1], got {share}")
+        if abs(sum(outcome.payers.values()) - 1) > _TOLERANCE:
+            fail(f"{at}.payers", f"shares must sum to 1, they sum to {sum(outcome.payers.values())}")
+        if any(lag < 0 for lag in outcome.timing):
+            fail(f"{at}.timing", "lags (years after intake) cannot be negative")
+        if any(share < 0 for share in outcome.timing.values()):
+            fail(f"{at}.timing", "timing shares cannot be negative")
+        if abs(sum(outcome.timing.values()) - 1) > _TOLERANCE:
+            fail(f"{at}.timing", f"shares must sum to 1, they sum to {sum(outcome.timing.values())}")
+        if last_intake + max(outcome.timing) > horizon:
+            fail(
+                f"{at}.timing",
+                f"the profile runs to lag {max(outcome.timing)}, so the intake of year "
+                f"{last_intake} reaches year {last_intake + max(outcome.timing)}, beyond the "
+                f"horizon {horizon}; lengthen simulation.horizon or shorten the profile",
+            )
+
+    for actor, by_year in spec.costs.items():
+        check_actor(f"costs.{actor}", actor)
+        check_years(f"costs.{actor}", by_year)
+        for year, dist in by_year.items():
+            if dist.bounds()[0] < 0:
+                fail(f"costs.{actor}.{year}", "a cost cannot be negative")
+
+    fund = spec.fund
+    for part in ("fund_part", "frame_grant"):
+        amounts = getattr(fund, part)
+        check_years(f"fund.{part}", amounts)
+        for year, amount in amounts.items():
+            if amount < 0:
+                fail(f"fund.{part}.{year}", f"an allocation cannot be negative, got {amount}")
+    if fund.horizon is not None and fund.horizon > horizon:
+        fail("fund.horizon", f"{fund.horizon} is beyond simulation.horizon {horizon}")
+    check_years("fund.repayment", fund.repayment)
+    if any(year > spec.fund_horizon for year in fund.repayment):
+        fail("fund.repayment", f"a repayment year lies beyond fund.horizon {spec.fund_horizon}")
+    if any(share < 0 for share in fund.repayment.values()):
+        fail("fund.repayment", "repayment shares cannot be negative")
+    if abs(sum(fund.repayment.values()) - 1) > _TOLERANCE:
+        fail("fund.repayment", f"shares must sum to 1, they sum to {sum(fund.repayment.values())}")
+    if not fund.repaying_actors:
+        fail("fund.repaying_actors", "name at least one administration that repays")
+    for actor in fund.repaying_actors:
+        check_actor("fund.repaying_actors", actor)
+        if actors[actor].level != "municipality":
+            fail(
+                "fund.repaying_actors",
+                f"{actor!r} is at {actors[actor].level} level; only the municipality's own "
+                "administrations can repay the fund part",
+            )
