@@ -32,7 +32,7 @@ NATA_WITHIN_PUPIL_CORRELATION = 0.5  # latent correlation of a pupil's before an
 PROBLEMATIC_SHARE = 0.15  # absence share at or above which absence counts as problematic
 
 
-def nata(seed: int = 20190801) -> pd.DataFrame:
+def nata(seed: int = 20190801, *, n_treated: int = 120, n_comparison: int = 180) -> pd.DataFrame:
     """Pupils in years 7–9 at risk of problematic absence, before and after (one term each).
 
     Treated pupils worked with NÄTA; comparison pupils were flagged at schools the team did not
@@ -40,7 +40,6 @@ def nata(seed: int = 20190801) -> pd.DataFrame:
     so each cell's marginal risk equals the truth above exactly.
     """
     rng = np.random.default_rng(seed)
-    n_treated, n_comparison = 120, 180
     treated = np.r_[np.ones(n_treated, int), np.zeros(n_comparison, int)]
     n = treated.size
     school = np.where(
@@ -63,9 +62,9 @@ def nata(seed: int = 20190801) -> pd.DataFrame:
             rng.uniform(PROBLEMATIC_SHARE, 0.6, n),
             rng.uniform(0.0, PROBLEMATIC_SHARE, n),
         )
-        absent = np.where(
-            problematic == 1, np.ceil(share * days), np.floor(share * days)
-        ).astype(int)
+        absent = np.where(problematic == 1, np.ceil(share * days), np.floor(share * days)).astype(
+            int
+        )
         absent = np.where(problematic == 1, np.maximum(absent, np.ceil(0.15 * days)), absent)
         rows.append(
             pd.DataFrame(
@@ -82,6 +81,13 @@ def nata(seed: int = 20190801) -> pd.DataFrame:
             )
         )
     return pd.concat(rows, ignore_index=True)
+
+
+def nata_true_risk_difference() -> float:
+    """The true effect on the risk scale: treated after, minus its counterfactual."""
+    t = NATA_TRUTH
+    untreated = t["a"] + t["b"] + t["c"]
+    return float(expit(untreated + t["d"]) - expit(untreated))
 
 
 DATASETS = {"nata_followup_synthetic.csv": nata}

@@ -18,13 +18,13 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0+unknown"
 
-from simpact.data import load_followup  # noqa: E402
-from simpact.decision import Summary, summarize  # noqa: E402
-from simpact.effects import fit_effects  # noqa: E402
-from simpact.errors import ConvergenceError, DataError, SimpactError, SpecError  # noqa: E402
-from simpact.pipeline import Appraisal, run, simulate  # noqa: E402
-from simpact.report import write_report  # noqa: E402
-from simpact.spec import ModelSpec, load_model  # noqa: E402
+from simpact.data import load_followup
+from simpact.decision import Summary, summarize
+from simpact.effects import fit_effects
+from simpact.errors import ConvergenceError, DataError, SimpactError, SpecError
+from simpact.pipeline import Appraisal, run, simulate
+from simpact.report import write_report
+from simpact.spec import ModelSpec, load_model
 
 __all__ = [
     "Appraisal",

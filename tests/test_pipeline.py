@@ -1,0 +1,107 @@
+"""The whole appraisal end to end: files, provenance, and recovery of a known truth."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import simpact as sp
+from simpact import results
+from simpact.data import fingerprint
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _make_data():
+    spec = importlib.util.spec_from_file_location(
+        "make_data", ROOT / "scripts/make_synthetic_data.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def appraisal(tmp_path_factory):
+    out = tmp_path_factory.mktemp("nata")
+    return sp.run("nata", out=out, random_seed=11, progress=False), out
+
+
+def test_run_writes_every_file(appraisal):
+    result, out = appraisal
+    names = {p.relative_to(out).as_posix() for p in result.files.values()}
+    assert names == {
+        "results.nc",
+        "summary.csv",
+        "report.md",
+        "report.html",
+        "figures/fan_chart.png",
+        "figures/repayment.png",
+    }
+    for path in result.files.values():
+        assert path.stat().st_size > 0
+    assert not [p for p in out.rglob(".*") if p.is_file()], "temporary files left behind"
+
+
+def test_results_carry_provenance(appraisal, nata_spec):
+    result, out = appraisal
+    saved = results.load(out / "results.nc")
+    attrs = saved.attrs
+    assert attrs["random_seed"] == 11
+    assert attrs["simpact_version"] == sp.__version__
+    assert attrs["data_sha256"] == fingerprint(pd.read_csv(nata_spec.data_path))
+    assert len(attrs["priors_sha256"]) == 64
+    assert sp.load_model(json.loads(attrs["spec"])).model_dump() == nata_spec.model_dump()
+    for group in ("effects", "inputs", "avoided", "cashflows", "fund", "fit/posterior"):
+        assert group in saved.groups or f"/{group}" in saved.groups
+    np.testing.assert_array_equal(
+        saved["cashflows"]["present_value"], result.sim["cashflows"]["present_value"]
+    )
+    for var in saved["cashflows"].data_vars:
+        assert "units" in saved["cashflows"][var].attrs
+
+
+def test_summary_csv_and_report_quote_the_table(appraisal):
+    result, out = appraisal
+    table = pd.read_csv(out / "summary.csv", index_col=[0, 1])
+    pd.testing.assert_series_equal(table["mean"], result.summary.table["mean"], check_names=False)
+    report = (out / "report.md").read_text(encoding="utf-8")
+    for sentence in result.summary.text:
+        assert sentence in report
+    assert "SYNTHETIC" in report
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert html.count("data:image/png;base64,") == 2
+    assert "figures/" not in html
+
+
+def test_same_seed_same_report_numbers(appraisal, tmp_path):
+    result, _ = appraisal
+    again = sp.run("nata", random_seed=11, progress=False)
+    pd.testing.assert_frame_equal(again.summary.table, result.summary.table)
+
+
+def test_swedish_summary(nata_sim):
+    sv = sp.summarize(nata_sim, lang="sv")
+    assert any(
+        s.startswith("Sannolikheten att NÄTA återbetalar fonden fullt ut senast år 6")
+        for s in sv.text
+    )
+    assert "," in sv.text[1] and "MSEK" in sv.text[1]
+
+
+def test_did_recovers_the_synthetic_truth():
+    """Fit a large sample from the data script's known truth: it lies inside the 90 % interval."""
+    make = _make_data()
+    spec = sp.load_model("nata")
+    big = make.nata(seed=7, n_treated=3000, n_comparison=3000)
+    post = sp.fit_effects(spec, sp.load_followup(big, spec=spec), random_seed=3, progress=False)
+    rd = post.posterior["risk_difference"]
+    lower, upper = np.quantile(rd, [0.05, 0.95])
+    truth = make.nata_true_risk_difference()
+    assert lower < truth < upper
+    assert upper - lower < 0.06  # 6 000 pupils pin the effect down to a few percentage points
