@@ -90,7 +90,132 @@ def nata_true_risk_difference() -> float:
     return float(expit(untreated + t["d"]) - expit(untreated))
 
 
-DATASETS = {"nata_followup_synthetic.csv": nata}
+# Fotosyntes truth: logit P(child-welfare report during the school year)
+FOTOSYNTES_TRUTH = {"a": float(logit(0.30)), "b": float(logit(0.40) - logit(0.30)), "c": 0.0, "d": -0.6}
+
+
+def fotosyntes(seed: int = 20130301, *, n_treated: int = 60, n_comparison: int = 90) -> pd.DataFrame:
+    """Children in school years 4–6 at risk, with or without a "livsledsagare", before and after.
+
+    Outcomes: a child-welfare report (orosanmälan) during the school year, and reaching the
+    knowledge requirements in all subjects. Same copula construction as :func:`nata`.
+    """
+    rng = np.random.default_rng(seed)
+    treated = np.r_[np.ones(n_treated, int), np.zeros(n_comparison, int)]
+    n = treated.size
+    z = rng.multivariate_normal([0, 0], [[1, 0.5], [0.5, 1]], size=n)
+    grade = rng.choice([4, 5, 6], n)
+    t = FOTOSYNTES_TRUTH
+    rows = []
+    for k, period in enumerate(["pre", "post"]):
+        post = int(period == "post")
+        eta = t["a"] + t["b"] * treated + t["c"] * post + t["d"] * treated * post
+        report = (norm.cdf(z[:, k]) < expit(eta)).astype(int)
+        goals = rng.binomial(1, np.where(report == 1, 0.55, 0.75))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "child_id": [f"F{i + 1:04d}" for i in range(n)],
+                    "grade": grade,
+                    "treated": treated,
+                    "period": period,
+                    "welfare_report": report,
+                    "goals_met": goals,
+                }
+            )
+        )
+    return pd.concat(rows, ignore_index=True)
+
+
+# Star for Life truth: well-being (0–50 scale) rises by a site-specific effect
+STAR_TRUTH = {"effect_mean": 2.0, "effect_sd_between_sites": 1.0, "sd_pupil": 8.0}
+STAR_SITES = ("Ale", "Partille", "Söderköping")
+
+
+def star_for_life(seed: int = 20120901, *, pupils_per_arm: int = 60) -> pd.DataFrame:
+    """Pupils in year 8 in three municipalities, Star for Life schools against comparison schools.
+
+    Outcome: a well-being score (0–50) before and after the school year. Each municipality has
+    its own true effect, drawn around the common mean; the truths are stored in the data's
+    ``site_true_effect`` column so that tests can check recovery of each site.
+    """
+    rng = np.random.default_rng(seed)
+    t = STAR_TRUTH
+    site_effect = rng.normal(t["effect_mean"], t["effect_sd_between_sites"], len(STAR_SITES))
+    rows = []
+    for s, site in enumerate(STAR_SITES):
+        level = rng.normal(30, 2)
+        for arm in (0, 1):
+            ids = [f"S{s}{arm}{i:03d}" for i in range(pupils_per_arm)]
+            pupil = rng.normal(0, t["sd_pupil"] * 0.7, pupils_per_arm)
+            for period in ("pre", "post"):
+                post = int(period == "post")
+                mean = level + 1.5 * arm + 0.5 * post + site_effect[s] * arm * post
+                noise = rng.normal(0, t["sd_pupil"] * 0.7, pupils_per_arm)
+                score = np.clip(np.round(mean + pupil + noise), 0, 50).astype(int)
+                rows.append(
+                    pd.DataFrame(
+                        {
+                            "pupil_id": ids,
+                            "municipality": site,
+                            "treated": arm,
+                            "period": period,
+                            "wellbeing": score,
+                            "site_true_effect": round(float(site_effect[s]), 4),
+                        }
+                    )
+                )
+    return pd.concat(rows, ignore_index=True)
+
+
+# MiniMili truth: monthly new social-services interventions for substance abuse, ages 16–25
+MINIMILI_TRUTH = {
+    "log_rate": float(np.log(18.0 / 10_000)),  # per person-month before the start
+    "trend": 0.002,  # per month
+    "level_change": -0.35,  # at the start (January 2014)
+    "slope_change": -0.006,  # per month after the start
+    "dispersion": 20.0,  # negative binomial alpha
+}
+
+
+def minimili(seed: int = 20140101) -> pd.DataFrame:
+    """A monthly series 2011–2017: new interventions for substance abuse among people aged 16–25.
+
+    An interrupted time series with a change in level and slope when MiniMili starts in
+    January 2014; the exposure is the municipality's population aged 16–25 (person-months).
+    """
+    rng = np.random.default_rng(seed)
+    t = MINIMILI_TRUTH
+    months = pd.period_range("2011-01", "2017-12", freq="M")
+    time = np.arange(len(months))
+    start = int(np.flatnonzero(months == pd.Period("2014-01", freq="M"))[0])
+    after = (time >= start).astype(int)
+    population = np.round(3_400 + 4 * time + rng.normal(0, 15, time.size)).astype(int)
+    log_mu = (
+        t["log_rate"]
+        + t["trend"] * time
+        + t["level_change"] * after
+        + t["slope_change"] * after * (time - start)
+    )
+    mu = population * np.exp(log_mu)
+    alpha = t["dispersion"]
+    placements = rng.negative_binomial(alpha, alpha / (alpha + mu))
+    return pd.DataFrame(
+        {
+            "month": months.astype(str),
+            "time": time,
+            "population_16_25": population,
+            "interventions": placements,
+        }
+    )
+
+
+DATASETS = {
+    "nata_followup_synthetic.csv": nata,
+    "fotosyntes_followup_synthetic.csv": fotosyntes,
+    "star_for_life_followup_synthetic.csv": star_for_life,
+    "minimili_monthly_synthetic.csv": minimili,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
