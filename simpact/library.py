@@ -467,8 +467,29 @@ def validate_file(path: str | Path) -> str:
         return "model"
     kind, parsed = _read_kind(path)
     if kind == "unit_costs":
-        _check_price_years(parsed.unit_costs, cpi(), path)
+        folder = path.resolve().parent
+        own = None if folder in priors_path() else folder  # a user folder may bring its own CPI
+        _check_price_years(parsed.unit_costs, cpi(extra=own), path)
     return kind
+
+
+def validate_paths(*paths: str | Path) -> list[tuple[Path, str]]:
+    """Validate files and folders (every ``*.toml`` in them, sorted); return (file, kind) pairs.
+
+    Stops at the first broken file with its :class:`SpecError`. This is what
+    ``simpact validate models/ priors/`` runs.
+
+    Examples
+    --------
+    >>> [kind for _, kind in validate_paths(library_dir("models"))]
+    ['model']
+    """
+    files = [
+        file
+        for path in map(Path, paths)
+        for file in (sorted(path.glob("*.toml")) if path.is_dir() else [path])
+    ]
+    return [(file, validate_file(file)) for file in files]
 
 
 # --------------------------------------------------------------------------------------------

@@ -243,3 +243,24 @@ def test_conflicting_cpi_value_is_refused(tmp_path):
     with pytest.raises(SpecError) as info:
         L.cpi(extra=tmp_path / "mine")
     assert info.value.field == "index.2023"
+
+
+def test_validate_file_uses_the_cpi_of_the_users_own_folder(tmp_path):
+    folder = tmp_path / "mine"
+    write(
+        folder,
+        "cpi.toml",
+        'schema_version = 1\nname = "x"\nsource = "x"\nbase = "x"\n[index]\n2024 = 420.0\n',
+    )
+    costs = write(folder, "costs.toml", GOOD_COST.replace("price_year = 2023", "price_year = 2024"))
+    assert L.validate_file(costs) == "unit_costs"
+
+
+def test_validate_paths_walks_folders_and_stops_at_the_first_broken_file(tmp_path):
+    folder = tmp_path / "mine"
+    write(folder, "a_costs.toml", GOOD_COST)
+    assert [kind for _, kind in L.validate_paths(folder)] == ["unit_costs"]
+    write(folder, "b_broken.toml", "schema_version = 1\n[unit_costs.x]\nunit = 1\n")
+    with pytest.raises(SpecError) as info:
+        L.validate_paths(folder)
+    assert "b_broken.toml" in info.value.source
