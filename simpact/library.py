@@ -36,6 +36,7 @@ twice is refused with both files named (give your entry its own key, e.g. ``ale_
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -55,7 +56,7 @@ from pydantic import (
 from scipy import stats
 
 from simpact.errors import SpecError
-from simpact.inputs import Uncertain
+from simpact.inputs import Distribution, Normal, Uncertain
 
 SCHEMA_VERSION = 1
 """The ``schema_version`` this simpact reads in every spec and library file."""
@@ -199,6 +200,36 @@ class EffectSize(_Strict):
     evidence: Evidence
     note: str = ""
 
+    def on_scale(self, scale: Literal["smd", "log_odds_ratio"]) -> Distribution:
+        """The prior expressed on another scale (normal priors between SMD and log odds ratio).
+
+        Uses ln(OR) = SMD * pi / sqrt(3) (Chinn 2000, Statistics in Medicine 19:3127-3131;
+        Borenstein et al. 2009, *Introduction to Meta-Analysis*, ch. 7). The sign convention is
+        kept: positive = better, so for a costly event (absence, placement) the log odds ratio of
+        the event is the negative of the result.
+
+        Examples
+        --------
+        >>> es = effect_sizes()["attendance_eklund2022"]
+        >>> round(es.on_scale("log_odds_ratio").mean(), 4)
+        0.4534
+        """
+        if scale == self.scale:
+            return self.effect
+        factor = {
+            ("smd", "log_odds_ratio"): _SMD_TO_LOG_OR,
+            ("log_odds_ratio", "smd"): 1 / _SMD_TO_LOG_OR,
+        }.get((self.scale, scale))
+        if factor is None:
+            raise SpecError(f"no conversion from {self.scale} to {scale}", field="scale")
+        if not isinstance(self.effect, Normal):
+            raise SpecError("only a normal effect prior can change scale", field="effect")
+        return Normal(dist="normal", mean=self.effect.mean() * factor, sd=self.effect.sd * factor)
+
+
+_SMD_TO_LOG_OR = math.pi / math.sqrt(3)
+"""ln(OR) = SMD * pi / sqrt(3): the logistic distribution's standard deviation (Chinn 2000)."""
+
 
 class Heterogeneity(_Strict):
     """A predictive prior for between-site heterogeneity: a distribution of ``log(tau**2)``.
@@ -241,6 +272,22 @@ class Heterogeneity(_Strict):
         1.0
         """
         return np.sqrt(np.exp(self._dist().ppf(q)))
+
+    def log_tau(self) -> dict[str, float]:
+        """Parameters of log(tau) (half those of log(tau^2)), e.g. for a PyMC prior.
+
+        ``family = "normal"``: ``pm.LogNormal("tau", mu=p["mu"], sigma=p["sigma"])``;
+        ``"student_t"``: ``tau = exp(p["mu"] + p["sigma"] * StudentT(nu=p["nu"]))``.
+
+        Examples
+        --------
+        >>> heterogeneity()["smd_general"].log_tau()
+        {'mu': -1.72, 'sigma': 1.295, 'nu': 5.0}
+        """
+        params = {"mu": self.mu / 2, "sigma": self.sigma / 2}
+        if self.nu is not None:
+            params["nu"] = float(self.nu)
+        return params
 
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         """Draws of tau."""

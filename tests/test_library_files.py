@@ -118,3 +118,21 @@ def test_default_discount_rate_is_triangular_2_to_5_percent_around_3_5():
 def test_persistence_is_empty_until_a_sourced_entry_exists():
     # documented: no retention rate could be verified; specs state their own (see the file)
     assert L.persistence() == {}
+
+
+def test_smd_prior_converts_to_log_odds_ratio_by_pi_over_root3():
+    es = L.effect_sizes()["attendance_eklund2022"]
+    lor = es.on_scale("log_odds_ratio")
+    assert lor.mean() == pytest.approx(0.25 * 1.813799, rel=1e-6)  # pi / sqrt(3) = 1.8138
+    assert lor.sd == pytest.approx(es.effect.sd * 1.813799, rel=1e-6)
+    assert es.on_scale("smd") is es.effect
+
+
+def test_log_tau_parameters_are_half_those_of_log_tau2():
+    import numpy as np
+
+    h = L.heterogeneity()["lor_nonpharm_mental_health"]
+    p = h.log_tau()
+    assert p == {"mu": -1.17, "sigma": 0.86}
+    tau = np.exp(np.random.default_rng(1).normal(p["mu"], p["sigma"], 50_000))
+    assert np.quantile(tau, 0.9) == pytest.approx(h.tau_quantile(0.9), rel=0.03)
