@@ -460,13 +460,11 @@ def _line_of(path: Path, field: str | None) -> int | None:
     return hits[0] + 1 if hits else None
 
 
-def _read_kind(path: Path, kind: str | None = None) -> tuple[str, _File]:
+def _read_kind(path: Path) -> tuple[str, _File]:
     """Read, version-check and validate one priors file; errors carry ``file:line``."""
     data = read_toml(path)
     check_schema_version(data, source=path)
     found = file_kind(data, source=path)
-    if kind is not None and found != kind:
-        raise SpecError(f"expected a {kind} file, found {found}", source=path)
     if found == "model":
         raise SpecError("a model spec, not a priors file", source=path)
     model, _ = KINDS[found]
@@ -478,7 +476,9 @@ def _read_kind(path: Path, kind: str | None = None) -> tuple[str, _File]:
         raise SpecError(exc.message, source=where, field=exc.field) from None
 
 
-def _check_price_years(costs: dict[str, UnitCost], index: dict[int, float], source) -> None:
+def _check_price_years(
+    costs: dict[str, UnitCost], index: dict[int, float], source: str | Path
+) -> None:
     for key, entry in costs.items():
         if entry.price_year not in index:
             raise SpecError(
