@@ -264,3 +264,19 @@ def test_validate_paths_walks_folders_and_stops_at_the_first_broken_file(tmp_pat
     with pytest.raises(SpecError) as info:
         L.validate_paths(folder)
     assert "b_broken.toml" in info.value.source
+
+
+def test_a_spec_can_use_a_unit_cost_from_the_users_priors_folder(tmp_path, monkeypatch):
+    from simpact.spec import load_model
+
+    write(tmp_path / "mine", "costs.toml", GOOD_COST)
+    raw = L.read_toml(L.library_dir("models") / "nata.toml")
+    raw["data"]["path"] = None
+    raw["outcomes"][0]["unit_cost"] = "ale_hvb_day"
+    with pytest.raises(SpecError, match="unknown unit cost 'ale_hvb_day'"):
+        load_model(raw)
+    monkeypatch.setenv(L.PRIORS_PATH_ENV, str(tmp_path / "mine"))
+    spec = load_model(raw)
+    cost, factor = spec.unit_cost(spec.outcomes[0])
+    assert cost.bounds() == (4000, 5000)
+    assert factor == 1.0  # price year 2023 = the spec's price year
