@@ -30,10 +30,12 @@ DEFAULT_SEED = 20251123
 
 
 def _priors_sha256() -> str:
+    """One hash over every priors file read: the bundled folder and any user folders."""
     h = hashlib.sha256()
-    for path in sorted(library.library_dir("priors").glob("*.toml")):
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
+    for folder in library.priors_path():
+        for path in sorted(folder.glob("*.toml")):
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
     return h.hexdigest()
 
 
