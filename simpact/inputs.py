@@ -26,7 +26,6 @@ from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
-from scipy import special
 
 
 class Distribution(BaseModel):
@@ -44,10 +43,6 @@ class Distribution(BaseModel):
         """Smallest and largest value a draw can take."""
         return (-np.inf, np.inf)
 
-    def ppf(self, q: np.ndarray) -> np.ndarray:  # pragma: no cover - overridden
-        """Quantile function: the values at probabilities ``q`` (used by the Gaussian copula)."""
-        raise NotImplementedError
-
 
 class Fixed(Distribution):
     dist: Literal["fixed"] = "fixed"
@@ -61,9 +56,6 @@ class Fixed(Distribution):
 
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return np.full(size, self.value)
-
-    def ppf(self, q: np.ndarray) -> np.ndarray:
-        return np.full(np.shape(q), self.value)
 
 
 class _MeanSd(Distribution):
@@ -82,9 +74,6 @@ class Normal(_MeanSd):
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.normal(self.mean_, self.sd, size)
 
-    def ppf(self, q: np.ndarray) -> np.ndarray:
-        return self.mean_ + self.sd * special.ndtri(q)
-
 
 class LogNormal(_MeanSd):
     dist: Literal["lognormal"]
@@ -97,10 +86,6 @@ class LogNormal(_MeanSd):
         sigma2 = np.log1p((self.sd / self.mean_) ** 2)
         return rng.lognormal(np.log(self.mean_) - sigma2 / 2, np.sqrt(sigma2), size)
 
-    def ppf(self, q: np.ndarray) -> np.ndarray:
-        sigma2 = np.log1p((self.sd / self.mean_) ** 2)
-        return np.exp(np.log(self.mean_) - sigma2 / 2 + np.sqrt(sigma2) * special.ndtri(q))
-
 
 class Gamma(_MeanSd):
     dist: Literal["gamma"]
@@ -112,10 +97,6 @@ class Gamma(_MeanSd):
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         shape = (self.mean_ / self.sd) ** 2
         return rng.gamma(shape, self.mean_ / shape, size)
-
-    def ppf(self, q: np.ndarray) -> np.ndarray:
-        shape = (self.mean_ / self.sd) ** 2
-        return special.gammaincinv(shape, q) * (self.mean_ / shape)
 
 
 class Beta(_MeanSd):
@@ -139,11 +120,6 @@ class Beta(_MeanSd):
         k = m * (1 - m) / self.sd**2 - 1
         return rng.beta(m * k, (1 - m) * k, size)
 
-    def ppf(self, q: np.ndarray) -> np.ndarray:
-        m = self.mean_
-        k = m * (1 - m) / self.sd**2 - 1
-        return special.betaincinv(m * k, (1 - m) * k, q)
-
 
 class Uniform(Distribution):
     dist: Literal["uniform"]
@@ -164,9 +140,6 @@ class Uniform(Distribution):
 
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.uniform(self.min, self.max, size)
-
-    def ppf(self, q: np.ndarray) -> np.ndarray:
-        return self.min + (self.max - self.min) * np.asarray(q)
 
 
 class _ThreePoint(Distribution):
@@ -196,14 +169,6 @@ class Triangular(_ThreePoint):
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.triangular(self.min, self.mode, self.max, size)
 
-    def ppf(self, q: np.ndarray) -> np.ndarray:
-        q = np.asarray(q, dtype=float)
-        lo, mode, hi = self.min, self.mode, self.max
-        cut = (mode - lo) / (hi - lo)
-        left = lo + np.sqrt(q * (hi - lo) * (mode - lo))
-        right = hi - np.sqrt((1 - q) * (hi - lo) * (hi - mode))
-        return np.where(q < cut, left, right)
-
 
 class Pert(_ThreePoint):
     dist: Literal["pert"]
@@ -216,12 +181,6 @@ class Pert(_ThreePoint):
         a = 1 + 4 * (self.mode - self.min) / width
         b = 1 + 4 * (self.max - self.mode) / width
         return self.min + width * rng.beta(a, b, size)
-
-    def ppf(self, q: np.ndarray) -> np.ndarray:
-        width = self.max - self.min
-        a = 1 + 4 * (self.mode - self.min) / width
-        b = 1 + 4 * (self.max - self.mode) / width
-        return self.min + width * special.betaincinv(a, b, q)
 
 
 DISTRIBUTIONS: dict[str, type[Distribution]] = {

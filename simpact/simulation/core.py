@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import xarray as xr
-from scipy import special
+from scipy import sparse
 
 from simpact import library, rng
 from simpact.errors import SpecError
@@ -98,10 +98,19 @@ class PersistenceKind:
     uncertain: tuple[str, ...] = ()
 
 
+def _geometric(params: Mapping[str, np.ndarray], lags: np.ndarray) -> np.ndarray:
+    """``retention ** lag`` as a running product over the (sorted) lags."""
+    rho = params["retention"]
+    out = np.empty((len(lags), len(rho)))
+    out[0] = rho ** lags[0]
+    for i in range(1, len(lags)):
+        step = rho if lags[i] - lags[i - 1] == 1 else rho ** (lags[i] - lags[i - 1])
+        np.multiply(out[i - 1], step, out=out[i])
+    return out
+
+
 PERSISTENCE: dict[str, PersistenceKind] = {
-    "geometric": PersistenceKind(
-        ("retention",), lambda p, lags: p["retention"][None, :] ** lags[:, None], ("retention",)
-    ),
+    "geometric": PersistenceKind(("retention",), _geometric, ("retention",)),
     "step": PersistenceKind(
         ("years",), lambda p, lags: (lags < p["years"]).astype(float)[:, None]
     ),
@@ -146,6 +155,7 @@ class Plan:
     shape: tuple[int, int] = (1, 0)
     resample: bool = False
     better: str = "lower"
+    scatter: dict = field(default_factory=dict)  # cache of _scatter by (rows, dtype)
 
     @property
     def mode(self) -> str:
@@ -242,10 +252,6 @@ def check_simulation(spec: ModelSpec) -> None:
         if outcome.effect_prior is not None and link.scale != "risk_difference":
             if outcome.effect_prior.bounds()[0] < 0:
                 fail(f"{at}.effect_prior", f"a {link.scale.replace('_', ' ')} cannot be negative; use a lognormal or gamma")
-        if outcome.effect_prior is not None and link.scale == "risk_difference":
-            low, high = outcome.effect_prior.bounds()
-            if low < -1 or high > 1:
-                fail(f"{at}.effect_prior", f"a risk difference must lie in [-1, 1]; this one spans {low}–{high}")
         if outcome.persistence is not None:
             if outcome.retention is not None:
                 fail(f"{at}.retention", "give either retention or persistence, not both")
@@ -400,16 +406,17 @@ def draw_block(plan: Plan, seed, block: int) -> tuple[dict[str, np.ndarray], dic
     Returns ``(inputs, effects)``: dicts of arrays with one value per iteration of the block.
     """
     n = plan.block_size(block)
-    out: dict[str, np.ndarray] = {}
-    if plan.copula_names:
-        m = len(plan.copula_names)
-        z = _stream(seed, block, "copula").standard_normal((n, m)) @ plan.copula_cholesky.T
-        u = special.ndtr(z)
+    out = {name: dist.draw(_stream(seed, block, "input", name), n) for name, dist in plan.inputs.items()}
+    if plan.copula_names and n > 1:
+        # Iman-Conover: reorder each correlated input's draws to the ranks of correlated normal
+        # scores (a Gaussian copula with the draws' own margins, exact Spearman rho in expectation)
+        z = _stream(seed, block, "copula").standard_normal((n, len(plan.copula_names)))
+        z = z @ plan.copula_cholesky.T
         for j, name in enumerate(plan.copula_names):
-            out[name] = plan.inputs[name].ppf(u[:, j])
-    for name, dist in plan.inputs.items():
-        if name not in out:
-            out[name] = dist.draw(_stream(seed, block, "input", name), n)
+            order = np.argsort(z[:, j])
+            reordered = np.empty(n)
+            reordered[order] = np.sort(out[name])
+            out[name] = reordered
     if plan.resample:
         n_post = len(next(iter(plan.effects.values())))
         index = _stream(seed, block, "resample").integers(0, n_post, n)
@@ -502,6 +509,24 @@ def values(plan: Plan, d: Mapping[str, np.ndarray]) -> list[np.ndarray]:
     ]
 
 
+def _scatter(plan: Plan, rows: int) -> np.ndarray:
+    """``M[(year, actor), term]``: where each (outcome, intake row, lag) term lands, and its weight."""
+    nt, na = len(plan.years), len(plan.actors)
+    out = np.zeros((nt, na, 0))
+    cols = []
+    for k, o in enumerate(plan.outcomes):
+        for row in range(rows):
+            for lag in o.lags:
+                col = np.zeros((nt, na))
+                for j, r, weight in intake_weights(plan):
+                    if r == row:
+                        col[plan.intake_years[j] + lag - 1] += weight * plan.payers[k]
+                cols.append(col)
+    if cols:
+        out = np.stack(cols, axis=-1)
+    return out.reshape(nt * na, -1)
+
+
 def savings_block(
     plan: Plan,
     avoided: list[np.ndarray],
@@ -512,34 +537,34 @@ def savings_block(
 ) -> np.ndarray:
     """Gross savings ``(year, actor, n)`` in SEK from avoided events by intake and lag.
 
-    No ``(year, outcome, lag)`` array is built: each (outcome, lag) term is one vector over the
-    draws, added into the years and actors it lands in.
+    No ``(year, outcome, lag)`` array is built: the SEK value of each (outcome, intake, lag)
+    term is one row over the draws, and one product with the fixed sparse scatter matrix
+    (:func:`_scatter`: intake sizes x payer shares, placed at year ``intake + lag``) sums
+    them into years and actors.
     """
     n = len(cut)
-    out = np.zeros((len(plan.years), len(plan.actors), n), dtype=dtype)
-    term = np.empty(n, dtype=dtype)
-    scaled = np.empty(n, dtype=dtype)
-    weights = intake_weights(plan)
-    for k, o in enumerate(plan.outcomes):
-        worth = (value[k] * cut).astype(dtype, copy=False)
-        payers = [(a, s) for a, s in enumerate(plan.payers[k]) if s > 0]
-        rows = avoided[k]
-        for li, lag in enumerate(o.lags):
-            last = None
-            for j, row, weight in weights:
-                if row != last:
-                    np.multiply(rows[row, li], worth, out=term)
-                    last = row
-                t = plan.intake_years[j] + lag - 1
-                for a, share in payers:
-                    np.multiply(term, weight * share, out=scaled)
-                    np.add(out[t, a], scaled, out=out[t, a])
+    rows = avoided[0].shape[0]
+    terms = np.empty((sum(a.shape[0] * a.shape[1] for a in avoided), n), dtype=dtype)
+    r = 0
+    for k, block in enumerate(avoided):
+        size = block.shape[0] * block.shape[1]
+        np.multiply(block.reshape(size, n), value[k] * cut, out=terms[r : r + size])
+        r += size
+    scatter = plan.scatter.get((rows, np.dtype(dtype).name))
+    if scatter is None:
+        dense = _scatter(plan, rows).astype(dtype)
+        scatter = plan.scatter[(rows, np.dtype(dtype).name)] = sparse.csr_array(dense)
+    return (scatter @ terms).reshape(len(plan.years), len(plan.actors), n)
+
+
+def discount_block(plan: Plan, d: Mapping[str, np.ndarray], *, dtype=np.float64) -> np.ndarray:
+    """End-of-year discount factors ``(1 + r) ** -t``, ``(year, n)`` (a running product)."""
+    step = (1 / (1 + d["discount_rate"])).astype(dtype, copy=False)
+    out = np.empty((len(plan.years), len(step)), dtype=dtype)
+    out[0] = step
+    for t in range(1, len(plan.years)):
+        np.multiply(out[t - 1], step, out=out[t])
     return out
-
-
-def discount_block(plan: Plan, d: Mapping[str, np.ndarray]) -> np.ndarray:
-    """End-of-year discount factors ``(1 + r) ** -t``, ``(year, n)``."""
-    return (1 + d["discount_rate"][None, :]) ** -plan.years[:, None].astype(float)
 
 
 def costs_block(plan: Plan, d: Mapping[str, np.ndarray]) -> np.ndarray:

@@ -34,42 +34,54 @@ def _due(spec: ModelSpec) -> dict[int, float]:
     return {year: share * principal for year, share in spec.fund.repayment.items()}
 
 
-def summary_block(plan: Plan, seed, block: int) -> dict[str, np.ndarray]:
-    """Simulate block ``block`` and reduce it to the summary's per-draw and per-year pieces."""
+SUB_BLOCK = 8_192
+"""Draws reduced at once inside a block (cache-sized; does not change any number)."""
+
+
+def summary_block(
+    plan: Plan, seed, block: int, out: dict[str, np.ndarray] | None = None
+) -> dict[str, np.ndarray]:
+    """Simulate block ``block`` and reduce it to the summary's per-draw and per-year pieces.
+
+    ``out`` may hold views to write the per-draw pieces into (``npv`` ``(actor, n)``,
+    ``cumulative`` ``(year, n)``, ``repaying`` ``(fund year, n)``); they are returned either way.
+    """
     d, e = core.draw_block(plan, seed, block)
     avoided = core.avoided_by_lag(plan, seed, block, d, e)
     cut = core.haircut(d)
-    savings = core.savings_block(plan, avoided, core.values(plan, d), cut, dtype=np.float32)
-    del avoided
-    discount = core.discount_block(plan, d)
-    n = len(cut)
-    npv = np.zeros((len(plan.actors), n))
-    for t in range(len(plan.years)):
-        npv += savings[t] * discount[t]
-    for a, year, name in plan.costs:
-        npv[a] -= d[name] * discount[year - 1]
-    total = savings.sum(axis=1)
-    np.cumsum(total, axis=0, out=total)
+    value = core.values(plan, d)
+    cashable = core.cashable_block(plan, d).astype(np.float32)
     spec = plan.spec
     horizon = spec.fund_horizon
-    cashable = core.cashable_block(plan, d)
-    repaying = np.zeros((horizon, n), dtype=np.float32)
-    for actor in spec.fund.repaying_actors:
-        a = plan.actors.index(actor)
-        repaying += savings[:horizon, a] * cashable[a].astype(np.float32)
-    ledger = repay(
-        xr.DataArray(repaying.T.astype(float), dims=("draw", "year"),
-                     coords={"year": plan.years[:horizon]}),
-        due=_due(spec), rule=spec.fund.rule, horizon=horizon,
-    )
-    return {
-        "npv": npv,
-        "cumulative": total,
-        "savings_sum": savings.sum(axis=2, dtype=np.float64),
-        "repaying": repaying,
-        "repaid_sum": ledger["repaid"].sum("draw").to_numpy(),
-        **{k: ledger[k].to_numpy() for k in _FUND_VARS},
-    }
+    repaying_actors = [plan.actors.index(a) for a in spec.fund.repaying_actors]
+    n, nt, na = len(cut), len(plan.years), len(plan.actors)
+    if out is None:
+        out = {
+            "npv": np.empty((na, n)),
+            "cumulative": np.empty((nt, n), dtype=np.float32),
+            "repaying": np.empty((horizon, n), dtype=np.float32),
+        }
+    npv, cumulative, repaying = out["npv"], out["cumulative"], out["repaying"]
+    savings_sum = np.zeros((nt, na))
+    for start in range(0, n, SUB_BLOCK):
+        sl = slice(start, min(start + SUB_BLOCK, n))
+        part = {k: v[sl] for k, v in d.items()}
+        savings = core.savings_block(
+            plan, [a[..., sl] for a in avoided], [v[sl] for v in value], cut[sl], dtype=np.float32
+        )
+        discount = core.discount_block(plan, part, dtype=np.float32)
+        npv[:, sl] = np.einsum("tan,tn->an", savings, discount)
+        for a, year, name in plan.costs:
+            npv[a, sl] -= part[name] * discount[year - 1]
+        total = savings.sum(axis=1)
+        cumulative[0, sl] = total[0]
+        for t in range(1, nt):
+            np.add(cumulative[t - 1, sl], total[t], out=cumulative[t, sl])
+        repaying[:, sl] = 0
+        for a in repaying_actors:
+            repaying[:, sl] += savings[:horizon, a] * cashable[a, sl]
+        savings_sum += savings.sum(axis=2, dtype=np.float64)
+    return {**out, "savings_sum": savings_sum}
 
 
 class _Collector:
@@ -82,50 +94,78 @@ class _Collector:
         self.cumulative = np.empty((nt, n), dtype=np.float32)
         self.repaying = np.empty((plan.spec.fund_horizon, n), dtype=np.float32)
         self.savings_sum = np.empty((plan.n_blocks, nt, na))
-        self.repaid_sum = np.empty((plan.n_blocks, plan.spec.fund_horizon))
-        self.fund = {k: np.empty(n, dtype=bool if k.startswith("full") else float) for k in _FUND_VARS}
+
+    def views(self, block: int) -> dict[str, np.ndarray]:
+        sl = slice(block * core.BLOCK, block * core.BLOCK + self.plan.block_size(block))
+        return {"npv": self.npv[:, sl], "cumulative": self.cumulative[:, sl],
+                "repaying": self.repaying[:, sl]}
 
     def add(self, block: int, part: dict[str, np.ndarray]) -> None:
-        sl = slice(block * core.BLOCK, block * core.BLOCK + part["npv"].shape[1])
-        self.npv[:, sl] = part["npv"]
-        self.cumulative[:, sl] = part["cumulative"]
-        self.repaying[:, sl] = part["repaying"]
+        for key, view in self.views(block).items():
+            if part[key] is not view:
+                view[...] = part[key]
         self.savings_sum[block] = part["savings_sum"]
-        self.repaid_sum[block] = part["repaid_sum"]
-        for k in _FUND_VARS:
-            self.fund[k][sl] = part[k]
+
+    def fund(self, pool: ThreadPoolExecutor) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """The fund's per-draw result from :func:`simpact.fund.repay`, in bounded chunks."""
+        spec = self.plan.spec
+        n = self.plan.n_draws
+        years = self.plan.years[: spec.fund_horizon]
+
+        def ledger(start: int) -> xr.Dataset:
+            sl = slice(start, min(start + core.BLOCK, n))
+            savings = xr.DataArray(self.repaying[:, sl].T.astype(float), dims=("draw", "year"),
+                                   coords={"year": years})
+            return repay(savings, due=_due(spec), rule=spec.fund.rule, horizon=spec.fund_horizon)
+
+        out = {k: np.empty(n, dtype=bool if k.startswith("full") else float) for k in _FUND_VARS}
+        repaid = np.zeros(len(years))
+        starts = range(0, n, core.BLOCK)
+        for start, result in zip(starts, pool.map(ledger, starts), strict=True):
+            sl = slice(start, start + result.sizes["draw"])
+            for k in _FUND_VARS:
+                out[k][sl] = result[k].to_numpy()
+            repaid += result["repaid"].sum("draw").to_numpy()
+        return out, repaid
+
+    def quantiles(self, pool: ThreadPoolExecutor, quantiles) -> np.ndarray:
+        """Exact quantiles over draws of cumulative savings, ``(year, quantile)``."""
+        return np.array(list(pool.map(lambda row: np.quantile(row, quantiles), self.cumulative)))
 
 
 def run_blocks(
     plan: Plan,
     seed,
+    pool: ThreadPoolExecutor,
     *,
-    threads: int | None = None,
-    mapper: Callable[[Callable, Iterable[int]], Iterable] | None = None,
+    mapper: Callable[[Iterable[int]], Iterable[dict]] | None = None,
 ) -> _Collector:
-    """Run every block (in threads, or with ``mapper(fn, blocks)``) into a collector."""
+    """Run every block (in ``pool``'s threads, or through ``mapper(blocks)``) into a collector."""
     collector = _Collector(plan)
     blocks = range(plan.n_blocks)
     if mapper is not None:
-        results = mapper(blocks)
-        for block, part in zip(blocks, results, strict=True):
+        for block, part in zip(blocks, mapper(blocks), strict=True):
             collector.add(block, part)
         return collector
-    threads = threads or os.cpu_count() or 1
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        # at most `threads` blocks in flight, so memory stays bounded
-        pending = {}
-        for block in blocks:
-            pending[block] = pool.submit(summary_block, plan, seed, block)
-            if len(pending) >= threads:
-                first = min(pending)
-                collector.add(first, pending.pop(first).result())
-        for block in sorted(pending):
-            collector.add(block, pending[block].result())
+    # each thread writes its block straight into the collector; the pool's size bounds memory
+    for block, part in zip(
+        blocks,
+        pool.map(lambda b: summary_block(plan, seed, b, collector.views(b)), blocks),
+        strict=True,
+    ):
+        collector.add(block, part)
     return collector
 
 
-def assemble(plan: Plan, collector: _Collector, seed, *, quantiles=QUANTILES) -> xr.DataTree:
+def assemble(
+    plan: Plan,
+    collector: _Collector,
+    seed,
+    pool: ThreadPoolExecutor,
+    *,
+    quantiles=QUANTILES,
+    fund: bool = False,
+) -> xr.DataTree:
     """The summary tree from a filled collector (shared by the threaded and dask runs)."""
     spec = plan.spec
     shape = plan.shape
@@ -142,7 +182,7 @@ def assemble(plan: Plan, collector: _Collector, seed, *, quantiles=QUANTILES) ->
     npv = per_draw(collector.npv, ("actor",), {"actor": plan.actors}, sek,
                    description="net present value per actor (savings minus costs, discounted)")
     npv_ds = xr.Dataset({"npv": npv, "npv_total": npv.sum("actor").assign_attrs(units=sek)})
-    q = np.quantile(collector.cumulative, quantiles, axis=1)  # (quantile, year)
+    q = collector.quantiles(pool, quantiles)
     savings_ds = xr.Dataset(
         {
             "mean_savings": xr.DataArray(
@@ -151,7 +191,7 @@ def assemble(plan: Plan, collector: _Collector, seed, *, quantiles=QUANTILES) ->
                 attrs={"units": sek, "description": "mean gross savings per year"},
             ),
             "cumulative_savings_quantiles": xr.DataArray(
-                q.T, dims=("year", "quantile"),
+                q, dims=("year", "quantile"),
                 coords={"year": years, "quantile": list(quantiles), "calendar_year": calendar},
                 attrs={"units": sek, "description": "quantiles over draws of total gross savings "
                        "(all actors) accumulated to each year; exact, from float32 per-draw sums"},
@@ -168,20 +208,21 @@ def assemble(plan: Plan, collector: _Collector, seed, *, quantiles=QUANTILES) ->
         },
         attrs={"repaying_actors": list(spec.fund.repaying_actors)},
     )
-    fund = xr.Dataset(
-        {k: per_draw(v, (), {}, "project year" if k == "repayment_year" else
-                     (sek if "shortfall" in k else "1")) for k, v in collector.fund.items()}
-    )
-    fund["mean_repaid"] = xr.DataArray(
-        collector.repaid_sum.sum(axis=0) / plan.n_draws, dims="year",
-        coords={"year": fund_years}, attrs={"units": sek},
-    )
-    fund["principal"] = xr.DataArray(sum(spec.fund.fund_part.values()), attrs={"units": sek})
-    fund.attrs.update(rule=spec.fund.rule, horizon=spec.fund_horizon,
-                      repaying_actors=list(spec.fund.repaying_actors))
-    tree = xr.DataTree.from_dict(
-        {"npv": npv_ds, "savings": savings_ds, "repayment": repayment, "fund": fund}
-    )
+    groups = {"npv": npv_ds, "savings": savings_ds, "repayment": repayment}
+    if fund:
+        by_draw, repaid = collector.fund(pool)
+        ledger = xr.Dataset(
+            {k: per_draw(v, (), {}, "project year" if k == "repayment_year" else
+                         (sek if "shortfall" in k else "1")) for k, v in by_draw.items()}
+        )
+        ledger["mean_repaid"] = xr.DataArray(
+            repaid / plan.n_draws, dims="year", coords={"year": fund_years}, attrs={"units": sek}
+        )
+        ledger["principal"] = xr.DataArray(sum(spec.fund.fund_part.values()), attrs={"units": sek})
+        ledger.attrs.update(rule=spec.fund.rule, horizon=spec.fund_horizon,
+                            repaying_actors=list(spec.fund.repaying_actors))
+        groups["fund"] = ledger
+    tree = xr.DataTree.from_dict(groups)
     tree.attrs.update(
         simpact_version=__version__,
         intervention=spec.intervention.id,
@@ -208,6 +249,7 @@ def simulate_summary(
     mode: str | None = None,
     threads: int | None = None,
     quantiles: tuple[float, ...] = QUANTILES,
+    fund: bool = False,
 ) -> xr.DataTree:
     """Simulate in blocks and keep only the summary: memory bounded however many draws.
 
@@ -222,15 +264,18 @@ def simulate_summary(
         Blocks simulated at once (default: the number of CPUs).
     quantiles
         Quantiles of cumulative savings per year.
+    fund
+        Also run :func:`simpact.fund.repay` on the repayment inputs (group ``fund``); it works
+        in blocks, so memory stays bounded, but it roughly doubles the time.
 
     Returns
     -------
     xarray.DataTree
         Groups ``npv`` (``npv`` per draw and actor, ``npv_total``), ``savings``
         (``mean_savings`` per year and actor, ``cumulative_savings_quantiles`` per year),
-        ``repayment`` (``repaying_cashable_savings`` per draw and fund year) and ``fund``
-        (per-draw ``full_on_schedule``, ``shortfall``, ``repaid_share``, ... from
-        :func:`simpact.fund.repay`).
+        ``repayment`` (``repaying_cashable_savings`` per draw and fund year: the repayment
+        inputs) and, with ``fund=True``, ``fund`` (per-draw ``full_on_schedule``,
+        ``shortfall``, ``repaid_share``, ... from :func:`simpact.fund.repay`).
 
     Examples
     --------
@@ -248,5 +293,6 @@ def simulate_summary(
         spec = spec.model_copy(update={"simulation": sim})
     seed = rng.seed_sequence(random_seed)
     plan = compile_plan(spec, posterior, draws=draws)
-    collector = run_blocks(plan, seed, threads=threads)
-    return assemble(plan, collector, seed, quantiles=quantiles)
+    with ThreadPoolExecutor(max_workers=threads or os.cpu_count() or 1) as pool:
+        collector = run_blocks(plan, seed, pool)
+        return assemble(plan, collector, seed, pool, quantiles=quantiles, fund=fund)
