@@ -74,7 +74,12 @@ def make_spec(outcomes: int, years: int, actors: int) -> dict:
         out.append(o)
     return {
         "schema_version": 1,
-        "intervention": {"id": "bench", "name": "Benchmark", "start_year": 2025, "price_year": 2023},
+        "intervention": {
+            "id": "bench",
+            "name": "Benchmark",
+            "start_year": 2025,
+            "price_year": 2023,
+        },
         "effect": {"design": "did", "outcome": "y", "group": "g", "period": "t"},
         "cohort": {"intake": {1: 60, 2: 60, 3: 60}},
         "simulation": {
@@ -94,7 +99,9 @@ def make_spec(outcomes: int, years: int, actors: int) -> dict:
             ],
         },
         "outcomes": out,
-        "costs": {municipal[0]: {y: {"dist": "lognormal", "mean": 8e5, "sd": 1e5} for y in (1, 2, 3, 4)}},
+        "costs": {
+            municipal[0]: {y: {"dist": "lognormal", "mean": 8e5, "sd": 1e5} for y in (1, 2, 3, 4)}
+        },
         "fund": {
             "fund_part": {1: 1e6, 2: 1e6, 3: 1e6, 4: 1e6},
             "repayment": {5: 0.5, 6: 0.5},
@@ -154,7 +161,9 @@ def baseline(plan, seed) -> np.ndarray:
                 intake[y + lag - 1, lag] = size
     reached = np.einsum("tl,kl,nkl->ntk", intake, timing, persist)
     avoided = per_person[:, None, :] * reached
-    savings = core.haircut(d)[:, None, None] * np.einsum("ntk,nk,ka->nta", avoided, value, plan.payers)
+    savings = core.haircut(d)[:, None, None] * np.einsum(
+        "ntk,nk,ka->nta", avoided, value, plan.payers
+    )
     costs = np.zeros((n, nt, len(plan.actors)))
     for a, year, name in plan.costs:
         costs[:, year - 1, a] = d[name]
@@ -166,8 +175,11 @@ def baseline(plan, seed) -> np.ndarray:
     for a, name in plan.cashable.items():
         cashable[:, a] = d[name]
     rep = [plan.actors.index(a) for a in spec.fund.repaying_actors]
-    sav = xr.DataArray((savings * cashable[:, None, :])[:, :, rep].sum(axis=2), dims=("draw", "year"),
-                       coords={"year": years})
+    sav = xr.DataArray(
+        (savings * cashable[:, None, :])[:, :, rep].sum(axis=2),
+        dims=("draw", "year"),
+        coords={"year": years},
+    )
     repay(sav, due=_due(spec), rule=spec.fund.rule, horizon=spec.fund_horizon)
     return npv.T
 
@@ -216,9 +228,20 @@ def main() -> None:
         return
 
     def sub(variant: str, draws: int) -> dict:
-        cmd = [sys.executable, __file__, "--variant", variant, "--draws", str(draws),
-               "--outcomes", str(args.outcomes), "--years", str(args.years),
-               "--actors", str(args.actors)]
+        cmd = [
+            sys.executable,
+            __file__,
+            "--variant",
+            variant,
+            "--draws",
+            str(draws),
+            "--outcomes",
+            str(args.outcomes),
+            "--years",
+            str(args.years),
+            "--actors",
+            str(args.actors),
+        ]
         return json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
 
     ours = sub("simpact", args.draws)
@@ -227,28 +250,32 @@ def main() -> None:
     factor = args.draws / base_draws
     import os
 
-    print(json.dumps({
-        "benchmark": "simulate_summary",
-        "draws": args.draws,
-        "outcomes": args.outcomes,
-        "years": args.years,
-        "actors": args.actors,
-        "seconds": ours["seconds"],
-        "peak_rss_mb": ours["peak_rss_mb"],
-        "cpus": os.cpu_count(),
-        "baseline": {
-            "implementation": "dense full-array einsum, float64, one process",
-            "draws": args.draws,
-            "measured_draws": base_draws,
-            "scaled": factor != 1,
-            "seconds": round(base["seconds"] * factor, 3),
-            "measured_seconds": base["seconds"],
-            "peak_rss_mb_measured": base["peak_rss_mb"],
-            "max_rel_diff_npv": base["max_rel_diff"],
-        },
-        "speedup": round(base["seconds"] * factor / ours["seconds"], 1),
-        "note": "shared 2-core machine; timings include process-internal work only (not imports)",
-    }))
+    print(
+        json.dumps(
+            {
+                "benchmark": "simulate_summary",
+                "draws": args.draws,
+                "outcomes": args.outcomes,
+                "years": args.years,
+                "actors": args.actors,
+                "seconds": ours["seconds"],
+                "peak_rss_mb": ours["peak_rss_mb"],
+                "cpus": os.cpu_count(),
+                "baseline": {
+                    "implementation": "dense full-array einsum, float64, one process",
+                    "draws": args.draws,
+                    "measured_draws": base_draws,
+                    "scaled": factor != 1,
+                    "seconds": round(base["seconds"] * factor, 3),
+                    "measured_seconds": base["seconds"],
+                    "peak_rss_mb_measured": base["peak_rss_mb"],
+                    "max_rel_diff_npv": base["max_rel_diff"],
+                },
+                "speedup": round(base["seconds"] * factor / ours["seconds"], 1),
+                "note": "shared 2-core machine; seconds exclude imports and process start",
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -49,7 +49,9 @@ def _plans(scenarios: Mapping, posterior, draws, mode):
     for name, spec in scenarios.items():
         spec = load_model(spec)
         if mode is not None:
-            spec = spec.model_copy(update={"simulation": spec.simulation.model_copy(update={"mode": mode})})
+            spec = spec.model_copy(
+                update={"simulation": spec.simulation.model_copy(update={"mode": mode})}
+            )
         by_name = isinstance(posterior, Mapping) and not isinstance(posterior, xr.DataTree)
         post = posterior.get(name) if by_name else posterior
         plans[name] = compile_plan(spec, post, draws=draws)
@@ -109,21 +111,31 @@ def sweep(
         if local:
             for name, plan in plans.items():
                 collector = summary.run_blocks(plan, seed, pool)
-                trees[name] = summary.assemble(plan, collector, seed, pool, quantiles=quantiles, fund=fund)
+                trees[name] = summary.assemble(
+                    plan, collector, seed, pool, quantiles=quantiles, fund=fund
+                )
         else:
             with _client(client, address) as c:
                 futures = {}
                 for name, plan in plans.items():
                     shared = c.scatter(plan, broadcast=True)
                     futures[name] = c.map(
-                        summary.summary_block, [shared] * plan.n_blocks, [seed] * plan.n_blocks,
-                        list(range(plan.n_blocks)), pure=False,
+                        summary.summary_block,
+                        [shared] * plan.n_blocks,
+                        [seed] * plan.n_blocks,
+                        list(range(plan.n_blocks)),
+                        pure=False,
                     )
                 for name, plan in plans.items():
                     collector = summary.run_blocks(
-                        plan, seed, pool, mapper=lambda blocks, fs=futures[name]: (f.result() for f in fs)
+                        plan,
+                        seed,
+                        pool,
+                        mapper=lambda blocks, fs=futures[name]: (f.result() for f in fs),
                     )
-                    trees[name] = summary.assemble(plan, collector, seed, pool, quantiles=quantiles, fund=fund)
+                    trees[name] = summary.assemble(
+                        plan, collector, seed, pool, quantiles=quantiles, fund=fund
+                    )
     return _stack(trees)
 
 
@@ -133,11 +145,15 @@ def _stack(trees: Mapping[str, xr.DataTree]) -> xr.DataTree:
     groups = {}
     for group in first.children:
         groups[group] = xr.concat(
-            [trees[n][group].to_dataset() for n in names], dim="scenario", join="outer",
+            [trees[n][group].to_dataset() for n in names],
+            dim="scenario",
+            join="outer",
             combine_attrs="drop_conflicts",
         ).assign_coords(scenario=names)
     out = xr.DataTree.from_dict(groups)
-    out.attrs.update({k: v for k, v in first.attrs.items() if k not in ("intervention", "intervention_name")})
+    out.attrs.update(
+        {k: v for k, v in first.attrs.items() if k not in ("intervention", "intervention_name")}
+    )
     out.attrs["scenarios"] = names
     return out
 
@@ -165,12 +181,24 @@ def simulate_summary(
     >>> with LocalCluster(processes=False) as cluster, Client(cluster) as client:  # doctest: +SKIP
     ...     out = simulate_summary("nata", post, random_seed=1, draws=10**6, client=client)
     """
-    out = sweep({"run": spec}, posterior, random_seed=random_seed, draws=draws, mode=mode,
-                quantiles=quantiles, fund=fund, client=client, address=address)
+    out = sweep(
+        {"run": spec},
+        posterior,
+        random_seed=random_seed,
+        draws=draws,
+        mode=mode,
+        quantiles=quantiles,
+        fund=fund,
+        client=client,
+        address=address,
+    )
     groups = {g: out[g].to_dataset().isel(scenario=0, drop=True) for g in out.children}
     tree = xr.DataTree.from_dict(groups)
     tree.attrs.update({k: v for k, v in out.attrs.items() if k != "scenarios"})
     spec = load_model(spec)
-    tree.attrs.update(intervention=spec.intervention.id, intervention_name=spec.intervention.name,
-                      scheduler="dask")
+    tree.attrs.update(
+        intervention=spec.intervention.id,
+        intervention_name=spec.intervention.name,
+        scheduler="dask",
+    )
     return tree

@@ -344,14 +344,16 @@ def _check(spec: ModelSpec) -> None:
             check_actor(f"{at}.payers.{actor}", actor)
             if not 0 <= share <= 1:
                 fail(f"{at}.payers.{actor}", f"a payer share must lie in [0, 1], got {share}")
-        if abs(sum(outcome.payers.values()) - 1) > _TOLERANCE:
-            fail(f"{at}.payers", f"shares must sum to 1, they sum to {sum(outcome.payers.values())}")
+        total = sum(outcome.payers.values())
+        if abs(total - 1) > _TOLERANCE:
+            fail(f"{at}.payers", f"shares must sum to 1, they sum to {total}")
         if any(lag < 0 for lag in outcome.timing):
             fail(f"{at}.timing", "lags (years after intake) cannot be negative")
         if any(share < 0 for share in outcome.timing.values()):
             fail(f"{at}.timing", "timing shares cannot be negative")
-        if abs(sum(outcome.timing.values()) - 1) > _TOLERANCE:
-            fail(f"{at}.timing", f"shares must sum to 1, they sum to {sum(outcome.timing.values())}")
+        total = sum(outcome.timing.values())
+        if abs(total - 1) > _TOLERANCE:
+            fail(f"{at}.timing", f"shares must sum to 1, they sum to {total}")
         if last_intake + max(outcome.timing) > horizon:
             fail(
                 f"{at}.timing",

@@ -69,7 +69,10 @@ def fake_fit(
         risk_difference = g.normal(-0.1, 0.02, (chains, draws))
     variables = {"risk_difference": risk_difference, **others}
     post = xr.Dataset(
-        {k: (("chain", "draw"), np.broadcast_to(v, (chains, draws)).copy()) for k, v in variables.items()}
+        {
+            k: (("chain", "draw"), np.broadcast_to(v, (chains, draws)).copy())
+            for k, v in variables.items()
+        }
     )
     tree = xr.DataTree.from_dict({"posterior": post})
     tree.attrs.update(better="lower", effect_var="risk_difference", effect_scale="risk_difference")

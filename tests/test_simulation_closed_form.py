@@ -64,8 +64,11 @@ def test_later_intakes_shift_the_profile():
 
 
 def test_zero_effect_gives_zero_savings():
-    raw = base_spec(effect=0.0, unit_cost={"dist": "lognormal", "mean": 1000, "sd": 300},
-                    retention={"dist": "beta", "mean": 0.8, "sd": 0.1})
+    raw = base_spec(
+        effect=0.0,
+        unit_cost={"dist": "lognormal", "mean": 1000, "sd": 300},
+        retention={"dist": "beta", "mean": 0.8, "sd": 0.1},
+    )
     tree = simulate_cashflows(load_model(raw), None, random_seed=3, draws=50)
     assert float(abs(tree["cashflows"]["savings"]).max()) == 0.0
     summary = simulate_summary(load_model(raw), None, random_seed=3, draws=50)
@@ -73,15 +76,21 @@ def test_zero_effect_gives_zero_savings():
 
 
 def test_payer_shares_split_the_total():
-    raw = base_spec(payers={"social_services": 0.3, "state": 0.7},
-                    unit_cost={"dist": "gamma", "mean": 1000, "sd": 400})
+    raw = base_spec(
+        payers={"social_services": 0.3, "state": 0.7},
+        unit_cost={"dist": "gamma", "mean": 1000, "sd": 400},
+    )
     tree = simulate_cashflows(load_model(raw), None, random_seed=4, draws=40)
     savings = tree["cashflows"]["savings"]
     total = savings.sum("actor")
     np.testing.assert_allclose(savings.sel(actor="social_services"), 0.3 * total, rtol=1e-12)
     np.testing.assert_allclose(savings.sel(actor="state"), 0.7 * total, rtol=1e-12)
-    alone = simulate_cashflows(load_model(base_spec(unit_cost={"dist": "gamma", "mean": 1000, "sd": 400})),
-                               None, random_seed=4, draws=40)
+    alone = simulate_cashflows(
+        load_model(base_spec(unit_cost={"dist": "gamma", "mean": 1000, "sd": 400})),
+        None,
+        random_seed=4,
+        draws=40,
+    )
     np.testing.assert_allclose(total, alone["cashflows"]["savings"].sum("actor"), rtol=1e-12)
 
 
@@ -97,18 +106,30 @@ def test_resampled_posterior_draws_and_effect_from_the_fit():
     raw = with_changes(base_spec(), "outcomes.0.effect_prior", None)
     fit = fake_fit(np.full((2, 50), -0.1), draws=50)
     tree = simulate_cashflows(load_model(raw), fit, random_seed=1)
-    assert dict(tree["cashflows"]["savings"].sizes) == {"chain": 2, "draw": 50, "year": 10, "actor": 1}
+    assert dict(tree["cashflows"]["savings"].sizes) == {
+        "chain": 2,
+        "draw": 50,
+        "year": 10,
+        "actor": 1,
+    }
     np.testing.assert_allclose(npv(tree), 100 * 0.1 * 1000 / 4 * annuity(R, 4), rtol=1e-12)
     more = simulate_cashflows(load_model(raw), fake_fit(), random_seed=1, draws=300)
     assert more["effects"].attrs["resampled_from"] == 400
-    assert dict(more["cashflows"]["savings"].sizes) == {"chain": 1, "draw": 300, "year": 10, "actor": 1}
+    assert dict(more["cashflows"]["savings"].sizes) == {
+        "chain": 1,
+        "draw": 300,
+        "year": 10,
+        "actor": 1,
+    }
 
 
 def test_summary_equals_the_full_tree_at_the_same_seed():
-    raw = base_spec(unit_cost={"dist": "lognormal", "mean": 1000, "sd": 300},
-                    retention={"dist": "beta", "mean": 0.8, "sd": 0.1},
-                    discount_rate={"dist": "uniform", "min": 0.02, "max": 0.05},
-                    costs={"social_services": {1: 5000.0}})
+    raw = base_spec(
+        unit_cost={"dist": "lognormal", "mean": 1000, "sd": 300},
+        retention={"dist": "beta", "mean": 0.8, "sd": 0.1},
+        discount_rate={"dist": "uniform", "min": 0.02, "max": 0.05},
+        costs={"social_services": {1: 5000.0}},
+    )
     spec = load_model(raw)
     tree = simulate_cashflows(spec, None, random_seed=5, draws=3000)
     summary = simulate_summary(spec, None, random_seed=5, draws=3000, threads=2, fund=True)
@@ -119,6 +140,7 @@ def test_summary_equals_the_full_tree_at_the_same_seed():
     got = summary["savings"]["cumulative_savings_quantiles"].sel(quantile=[0.05, 0.5, 0.95])
     np.testing.assert_allclose(got, q, rtol=1e-5, atol=1e-2)
     cashable = tree["cashflows"]["cashable_savings"].sel(actor="social_services")
-    np.testing.assert_allclose(summary["repayment"]["repaying_cashable_savings"], cashable, rtol=1e-5,
-                               atol=1e-2)
+    np.testing.assert_allclose(
+        summary["repayment"]["repaying_cashable_savings"], cashable, rtol=1e-5, atol=1e-2
+    )
     assert summary["fund"]["full_on_schedule"].dtype == bool

@@ -16,8 +16,11 @@ def _events(raw: dict, mode: str, draws: int = 4000) -> np.ndarray:
 
 
 def test_binomial_counts_agree_with_expected_counts_in_the_mean():
-    raw = base_spec(effect={"dist": "normal", "mean": -0.1, "sd": 0.03}, intake={1: 40, 2: 25},
-                    retention={"dist": "beta", "mean": 0.8, "sd": 0.1})
+    raw = base_spec(
+        effect={"dist": "normal", "mean": -0.1, "sd": 0.03},
+        intake={1: 40, 2: 25},
+        retention={"dist": "beta", "mean": 0.8, "sd": 0.1},
+    )
     expected, realized = _events(raw, "expected"), _events(raw, "realized")
     assert np.allclose(realized, np.round(realized))  # whole events for a finite cohort
     assert realized.std() > expected.std()  # the cohort's own chance adds spread
@@ -41,14 +44,17 @@ def test_realized_mode_streams_equal_the_full_tree():
     tree = simulate_cashflows(load_model(raw), None, random_seed=2, draws=500, mode="realized")
     summary = simulate_summary(load_model(raw), None, random_seed=2, draws=500, mode="realized")
     assert tree.attrs["mode"] == summary.attrs["mode"] == "realized"
-    np.testing.assert_allclose(summary["npv"]["npv"], tree["cashflows"]["present_value"].sum("year"),
-                               rtol=1e-5, atol=1e-2)
+    np.testing.assert_allclose(
+        summary["npv"]["npv"], tree["cashflows"]["present_value"].sum("year"), rtol=1e-5, atol=1e-2
+    )
 
 
 def test_rank_correlation_through_the_gaussian_copula():
-    raw = base_spec(unit_cost={"dist": "lognormal", "mean": 1000, "sd": 300},
-                    retention={"dist": "beta", "mean": 0.8, "sd": 0.1},
-                    discount_rate={"dist": "triangular", "min": 0.02, "mode": 0.035, "max": 0.05})
+    raw = base_spec(
+        unit_cost={"dist": "lognormal", "mean": 1000, "sd": 300},
+        retention={"dist": "beta", "mean": 0.8, "sd": 0.1},
+        discount_rate={"dist": "triangular", "min": 0.02, "mode": 0.035, "max": 0.05},
+    )
     raw["simulation"]["correlations"] = [
         {"between": ["placement.unit_cost", "retention"], "rho": 0.6},
         {"between": ["retention", "discount_rate"], "rho": -0.3},
@@ -60,7 +66,9 @@ def test_rank_correlation_through_the_gaussian_copula():
     # sampling sd of Spearman's rho at n = 20000 is about 0.007
     assert abs(stats.spearmanr(cost, retention).statistic - 0.6) < 0.03
     assert abs(stats.spearmanr(retention, rate).statistic + 0.3) < 0.03
-    assert abs(stats.spearmanr(cost, rate).statistic) < 0.03  # not paired: normal scores uncorrelated
+    assert (
+        abs(stats.spearmanr(cost, rate).statistic) < 0.03
+    )  # not paired: normal scores uncorrelated
     # the margins are untouched: a lognormal with mean 1000 and sd 300
     assert abs(cost.mean() - 1000) < 4 * 300 / np.sqrt(len(cost))
     assert abs(rate.mean() - 0.035) < 4 * 0.0061 / np.sqrt(len(rate))

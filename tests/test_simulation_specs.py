@@ -13,22 +13,37 @@ from simpact.spec import load_model
 BAD = [
     ("outcomes.0.payers", {"social_services": 0.5, "state": 0.4}, "outcomes.0.payers", "sum to 1"),
     ("costs", {"education": {1: -5.0}}, "costs.education.1", "negative"),
-    ("outcomes.0.unit_cost", {"dist": "uniform", "min": -10, "max": 10}, "outcomes.0.unit_cost",
-     "negative"),
+    (
+        "outcomes.0.unit_cost",
+        {"dist": "uniform", "min": -10, "max": 10},
+        "outcomes.0.unit_cost",
+        "negative",
+    ),
     ("simulation.haircuts", {"deadweight": 1.5}, "simulation.haircuts.deadweight", "[0, 1]"),
-    ("simulation.retention", {"dist": "uniform", "min": 0.5, "max": 1.2}, "simulation.retention",
-     "[0, 1]"),
+    (
+        "simulation.retention",
+        {"dist": "uniform", "min": 0.5, "max": 1.2},
+        "simulation.retention",
+        "[0, 1]",
+    ),
     ("outcomes.0.timing", {0: 0.5, 12: 0.5}, "outcomes.0.timing", "horizon"),
     ("outcomes.0.payers", {"police": 1.0}, "outcomes.0.payers.police", "unknown actor"),
     ("simulation.cashable", {"kommunen": 0.5}, "simulation.cashable.kommunen", "unknown actor"),
-    ("simulation.correlations", [{"between": ["nope.unit_cost", "discount_rate"], "rho": 0.5}],
-     "simulation.correlations.0.between", "unknown input 'nope.unit_cost'"),
+    (
+        "simulation.correlations",
+        [{"between": ["nope.unit_cost", "discount_rate"], "rho": 0.5}],
+        "simulation.correlations.0.between",
+        "unknown input 'nope.unit_cost'",
+    ),
     ("outcomes.0.effect", "causal", "outcomes.0.effect", "unknown effect link"),
     ("outcomes.0.persistence", {"kind": "step"}, "outcomes.0.persistence.years", "needs years"),
-    ("outcomes.0.persistence", {"kind": "linear", "years": 3}, "outcomes.0.persistence.kind",
-     "unknown persistence"),
-    ("simulation.persistence", {"kind": "step", "years": 2}, "simulation.retention",
-     "not both"),
+    (
+        "outcomes.0.persistence",
+        {"kind": "linear", "years": 3},
+        "outcomes.0.persistence.kind",
+        "unknown persistence",
+    ),
+    ("simulation.persistence", {"kind": "step", "years": 2}, "simulation.retention", "not both"),
     ("simulation.mode", "random", "simulation.mode", ""),
 ]
 
@@ -50,9 +65,11 @@ def test_relative_link_needs_a_baseline_risk():
 
 
 def test_correlations_that_cannot_hold_together_are_refused():
-    raw = base_spec(unit_cost={"dist": "lognormal", "mean": 1000, "sd": 300},
-                    retention={"dist": "beta", "mean": 0.8, "sd": 0.1},
-                    discount_rate={"dist": "uniform", "min": 0.02, "max": 0.05})
+    raw = base_spec(
+        unit_cost={"dist": "lognormal", "mean": 1000, "sd": 300},
+        retention={"dist": "beta", "mean": 0.8, "sd": 0.1},
+        discount_rate={"dist": "uniform", "min": 0.02, "max": 0.05},
+    )
     raw["simulation"]["correlations"] = [
         {"between": ["placement.unit_cost", "retention"], "rho": 0.9},
         {"between": ["retention", "discount_rate"], "rho": 0.9},
@@ -65,7 +82,9 @@ def test_correlations_that_cannot_hold_together_are_refused():
 
 def test_fixed_inputs_cannot_be_correlated():
     raw = base_spec()
-    raw["simulation"]["correlations"] = [{"between": ["placement.unit_cost", "retention"], "rho": 0.3}]
+    raw["simulation"]["correlations"] = [
+        {"between": ["placement.unit_cost", "retention"], "rho": 0.3}
+    ]
     with pytest.raises(SpecError, match="fixed number"):
         load_model(raw)
 

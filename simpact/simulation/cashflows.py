@@ -125,27 +125,41 @@ def simulate_cashflows(
         {
             "savings": da(savings, ydims, sek, description="gross avoided costs, after haircuts"),
             "cashable_savings": da(
-                savings * cashable[None], ydims, sek,
+                savings * cashable[None],
+                ydims,
+                sek,
                 description="the part of savings that becomes a real cut in the actor's budget",
             ),
             "costs": da(costs, ydims, sek, description="the intervention's own costs"),
             "net": da(net, ydims, sek, description="savings minus costs"),
-            "discount_factor": da(discount, (*SAMPLE_DIMS, "year"), "1",
-                                  description="(1 + r) ** -year, end-of-year timing"),
-            "present_value": da(net * discount[:, None], ydims, sek,
-                                description="net discounted to project year 0"),
+            "discount_factor": da(
+                discount,
+                (*SAMPLE_DIMS, "year"),
+                "1",
+                description="(1 + r) ** -year, end-of-year timing",
+            ),
+            "present_value": da(
+                net * discount[:, None], ydims, sek, description="net discounted to project year 0"
+            ),
         }
     )
     avoided = xr.Dataset(
         {
             "avoided_events": da(
-                cat("avoided"), (*SAMPLE_DIMS, "year", "outcome"), "events per year",
+                cat("avoided"),
+                (*SAMPLE_DIMS, "year", "outcome"),
+                "events per year",
                 description=f"events avoided in the whole cohort ({plan.mode} counts)",
             )
         }
     )
-    inputs = _inputs(plan, {k: np.concatenate([p["inputs"][k] for p in parts]) for k in plan.inputs},
-                     da, sek, cashable)
+    inputs = _inputs(
+        plan,
+        {k: np.concatenate([p["inputs"][k] for p in parts]) for k in plan.inputs},
+        da,
+        sek,
+        cashable,
+    )
     effects = _effects(plan, posterior, parts, da)
     tree = xr.DataTree.from_dict(
         {"effects": effects, "inputs": inputs, "avoided": avoided, "cashflows": cashflows}
@@ -157,7 +171,9 @@ def simulate_cashflows(
         currency="SEK",
         price_year=spec.intervention.price_year,
         start_year=spec.intervention.start_year,
-        discount_rate_mean=float(cashflows["discount_factor"].isel(year=0).pipe(lambda f: (1 / f - 1).mean())),
+        discount_rate_mean=float(
+            cashflows["discount_factor"].isel(year=0).pipe(lambda f: (1 / f - 1).mean())
+        ),
         timing="end-of-year",
         mode=plan.mode,
         block_size=core.BLOCK,
@@ -166,7 +182,9 @@ def simulate_cashflows(
     return tree
 
 
-def _inputs(plan: Plan, flat: dict[str, np.ndarray], da, sek: str, cashable: np.ndarray) -> xr.Dataset:
+def _inputs(
+    plan: Plan, flat: dict[str, np.ndarray], da, sek: str, cashable: np.ndarray
+) -> xr.Dataset:
     n = plan.n_draws
     names = [o.name for o in plan.outcomes]
     per_outcome: dict[str, np.ndarray] = {}
@@ -180,10 +198,14 @@ def _inputs(plan: Plan, flat: dict[str, np.ndarray], da, sek: str, cashable: np.
         )
         retention = f"{o.persistence_prefix}retention"
         if retention in flat:
-            per_outcome.setdefault("retention", np.full((len(names), n), np.nan))[k] = flat[retention]
+            per_outcome.setdefault("retention", np.full((len(names), n), np.nan))[k] = flat[
+                retention
+            ]
     ds = xr.Dataset()
     for key, arr in per_outcome.items():
-        ds[key] = da(arr, (*SAMPLE_DIMS, "outcome"), sek if key == "unit_cost" else _INPUT_UNITS[key])
+        ds[key] = da(
+            arr, (*SAMPLE_DIMS, "outcome"), sek if key == "unit_cost" else _INPUT_UNITS[key]
+        )
     for name in Haircuts.model_fields:
         ds[f"haircut_{name}"] = da(flat[f"haircuts.{name}"], SAMPLE_DIMS, "1")
     ds["cashable_share"] = da(cashable, (*SAMPLE_DIMS, "actor"), "1")

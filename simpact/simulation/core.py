@@ -61,7 +61,9 @@ class Link:
 
 
 EFFECT_LINKS: dict[str, Link] = {
-    "linked": Link(lambda e, d: e * d["excess_risk"], "risk_difference", ("excess_risk",), "binomial"),
+    "linked": Link(
+        lambda e, d: e * d["excess_risk"], "risk_difference", ("excess_risk",), "binomial"
+    ),
     "difference": Link(lambda e, d: e, "risk_difference", (), "binomial"),
     "relative": Link(
         lambda e, d: d["baseline_risk"] * (1 - e), "risk_ratio", ("baseline_risk",), "binomial"
@@ -111,9 +113,7 @@ def _geometric(params: Mapping[str, np.ndarray], lags: np.ndarray) -> np.ndarray
 
 PERSISTENCE: dict[str, PersistenceKind] = {
     "geometric": PersistenceKind(("retention",), _geometric, ("retention",)),
-    "step": PersistenceKind(
-        ("years",), lambda p, lags: (lags < p["years"]).astype(float)[:, None]
-    ),
+    "step": PersistenceKind(("years",), lambda p, lags: (lags < p["years"]).astype(float)[:, None]),
 }
 """Registry of persistence kinds: ``geometric`` (an uncertain ``retention`` per year) and
 ``step`` (the whole effect for ``years`` years after intake, then none)."""
@@ -226,23 +226,36 @@ def check_simulation(spec: ModelSpec) -> None:
 
     def check_persistence(where: str, p: Persistence) -> None:
         if p.kind not in PERSISTENCE:
-            fail(f"{where}.kind", f"unknown persistence {p.kind!r}; expected one of {', '.join(PERSISTENCE)}")
+            fail(
+                f"{where}.kind",
+                f"unknown persistence {p.kind!r}; expected one of {', '.join(PERSISTENCE)}",
+            )
         for key in _kind(p).needs:
             if getattr(p, key) is None:
                 fail(f"{where}.{key}", f"persistence {p.kind!r} needs {key}")
         if p.retention is not None:
             low, high = p.retention.bounds()
             if low < 0 or high > 1:
-                fail(f"{where}.retention", f"a retention must lie in [0, 1]; this one spans {low}–{high}")
+                fail(
+                    f"{where}.retention",
+                    f"a retention must lie in [0, 1]; this one spans {low}–{high}",
+                )
 
     if sim.persistence is not None:
         if "retention" in sim.model_fields_set:
-            fail("simulation.retention", "give either simulation.retention or simulation.persistence, not both")
+            fail(
+                "simulation.retention",
+                "give either simulation.retention or simulation.persistence, not both",
+            )
         check_persistence("simulation.persistence", sim.persistence)
     for i, outcome in enumerate(spec.outcomes):
         at = f"outcomes.{i}"
         if outcome.effect not in EFFECT_LINKS:
-            fail(f"{at}.effect", f"unknown effect link {outcome.effect!r}; expected one of {', '.join(EFFECT_LINKS)}")
+            fail(
+                f"{at}.effect",
+                f"unknown effect link {outcome.effect!r}; "
+                f"expected one of {', '.join(EFFECT_LINKS)}",
+            )
         link = EFFECT_LINKS[outcome.effect]
         for key in link.needs:
             if getattr(outcome, key) is None:
@@ -251,7 +264,11 @@ def check_simulation(spec: ModelSpec) -> None:
             fail(f"{at}.baseline_rate", "a rate of events cannot be negative")
         if outcome.effect_prior is not None and link.scale != "risk_difference":
             if outcome.effect_prior.bounds()[0] < 0:
-                fail(f"{at}.effect_prior", f"a {link.scale.replace('_', ' ')} cannot be negative; use a lognormal or gamma")
+                fail(
+                    f"{at}.effect_prior",
+                    f"a {link.scale.replace('_', ' ')} cannot be negative; "
+                    "use a lognormal or gamma",
+                )
         if outcome.persistence is not None:
             if outcome.retention is not None:
                 fail(f"{at}.retention", "give either retention or persistence, not both")
@@ -265,7 +282,9 @@ def check_simulation(spec: ModelSpec) -> None:
             if name not in names:
                 fail(at, f"unknown input {name!r}; expected one of {', '.join(names)}")
             if isinstance(names[name], Fixed):
-                fail(at, f"input {name!r} is a fixed number; only uncertain inputs can be correlated")
+                fail(
+                    at, f"input {name!r} is a fixed number; only uncertain inputs can be correlated"
+                )
         if a == b:
             fail(at, f"an input cannot be correlated with itself ({a!r})")
         if frozenset((a, b)) in seen:
@@ -302,7 +321,11 @@ def _copula(spec: ModelSpec) -> tuple[tuple[str, ...], np.ndarray | None]:
 def _posterior_effects(posterior: xr.DataTree | None, spec: ModelSpec) -> dict[str, np.ndarray]:
     if posterior is None:
         return {}
-    post = posterior.posterior.to_dataset() if "posterior" in posterior.children else posterior.to_dataset()
+    post = (
+        posterior.posterior.to_dataset()
+        if "posterior" in posterior.children
+        else posterior.to_dataset()
+    )
     out = {}
     for name in ("risk_difference", "risk_ratio", "rate_ratio", "mean_difference"):
         if name in post:
@@ -314,10 +337,14 @@ def _posterior_effects(posterior: xr.DataTree | None, spec: ModelSpec) -> dict[s
 def compile_plan(
     spec: ModelSpec, posterior: xr.DataTree | None, *, draws: int | None = None
 ) -> Plan:
-    """Compile ``spec`` (and the effect fit) into a :class:`Plan`; check that links find their effect."""
+    """Compile ``spec`` and the effect fit into a :class:`Plan`; links must find their effect."""
     sim = spec.simulation
     effects = _posterior_effects(posterior, spec)
-    better = posterior.attrs.get("better", spec.effect.better) if posterior is not None else spec.effect.better
+    better = (
+        posterior.attrs.get("better", spec.effect.better)
+        if posterior is not None
+        else spec.effect.better
+    )
     draws = draws if draws is not None else sim.draws
     outcomes = []
     for i, o in enumerate(spec.outcomes):
@@ -406,7 +433,10 @@ def draw_block(plan: Plan, seed, block: int) -> tuple[dict[str, np.ndarray], dic
     Returns ``(inputs, effects)``: dicts of arrays with one value per iteration of the block.
     """
     n = plan.block_size(block)
-    out = {name: dist.draw(_stream(seed, block, "input", name), n) for name, dist in plan.inputs.items()}
+    out = {
+        name: dist.draw(_stream(seed, block, "input", name), n)
+        for name, dist in plan.inputs.items()
+    }
     if plan.copula_names and n > 1:
         # Iman-Conover: reorder each correlated input's draws to the ranks of correlated normal
         # scores (a Gaussian copula with the draws' own margins, exact Spearman rho in expectation)
@@ -510,7 +540,7 @@ def values(plan: Plan, d: Mapping[str, np.ndarray]) -> list[np.ndarray]:
 
 
 def _scatter(plan: Plan, rows: int) -> np.ndarray:
-    """``M[(year, actor), term]``: where each (outcome, intake row, lag) term lands, and its weight."""
+    """``M[(year, actor), term]``: where each (outcome, intake row, lag) term lands, weighted."""
     nt, na = len(plan.years), len(plan.actors)
     out = np.zeros((nt, na, 0))
     cols = []

@@ -97,8 +97,11 @@ class _Collector:
 
     def views(self, block: int) -> dict[str, np.ndarray]:
         sl = slice(block * core.BLOCK, block * core.BLOCK + self.plan.block_size(block))
-        return {"npv": self.npv[:, sl], "cumulative": self.cumulative[:, sl],
-                "repaying": self.repaying[:, sl]}
+        return {
+            "npv": self.npv[:, sl],
+            "cumulative": self.cumulative[:, sl],
+            "repaying": self.repaying[:, sl],
+        }
 
     def add(self, block: int, part: dict[str, np.ndarray]) -> None:
         for key, view in self.views(block).items():
@@ -114,8 +117,9 @@ class _Collector:
 
         def ledger(start: int) -> xr.Dataset:
             sl = slice(start, min(start + core.BLOCK, n))
-            savings = xr.DataArray(self.repaying[:, sl].T.astype(float), dims=("draw", "year"),
-                                   coords={"year": years})
+            savings = xr.DataArray(
+                self.repaying[:, sl].T.astype(float), dims=("draw", "year"), coords={"year": years}
+            )
             return repay(savings, due=_due(spec), rule=spec.fund.rule, horizon=spec.fund_horizon)
 
         out = {k: np.empty(n, dtype=bool if k.startswith("full") else float) for k in _FUND_VARS}
@@ -176,25 +180,39 @@ def assemble(
 
     def per_draw(values: np.ndarray, dims: tuple[str, ...], coords: dict, units: str, **attrs):
         values = np.moveaxis(values, -1, 0).reshape(shape + values.shape[:-1])
-        return xr.DataArray(values, dims=(*SAMPLE_DIMS, *dims), coords={**sample, **coords},
-                            attrs={"units": units, **attrs})
+        return xr.DataArray(
+            values,
+            dims=(*SAMPLE_DIMS, *dims),
+            coords={**sample, **coords},
+            attrs={"units": units, **attrs},
+        )
 
-    npv = per_draw(collector.npv, ("actor",), {"actor": plan.actors}, sek,
-                   description="net present value per actor (savings minus costs, discounted)")
+    npv = per_draw(
+        collector.npv,
+        ("actor",),
+        {"actor": plan.actors},
+        sek,
+        description="net present value per actor (savings minus costs, discounted)",
+    )
     npv_ds = xr.Dataset({"npv": npv, "npv_total": npv.sum("actor").assign_attrs(units=sek)})
     q = collector.quantiles(pool, quantiles)
     savings_ds = xr.Dataset(
         {
             "mean_savings": xr.DataArray(
-                collector.savings_sum.sum(axis=0) / plan.n_draws, dims=("year", "actor"),
+                collector.savings_sum.sum(axis=0) / plan.n_draws,
+                dims=("year", "actor"),
                 coords={"year": years, "actor": plan.actors, "calendar_year": calendar},
                 attrs={"units": sek, "description": "mean gross savings per year"},
             ),
             "cumulative_savings_quantiles": xr.DataArray(
-                q, dims=("year", "quantile"),
+                q,
+                dims=("year", "quantile"),
                 coords={"year": years, "quantile": list(quantiles), "calendar_year": calendar},
-                attrs={"units": sek, "description": "quantiles over draws of total gross savings "
-                       "(all actors) accumulated to each year; exact, from float32 per-draw sums"},
+                attrs={
+                    "units": sek,
+                    "description": "quantiles over draws of total gross savings "
+                    "(all actors) accumulated to each year; exact, from float32 per-draw sums",
+                },
             ),
         }
     )
@@ -202,7 +220,10 @@ def assemble(
     repayment = xr.Dataset(
         {
             "repaying_cashable_savings": per_draw(
-                collector.repaying, ("year",), {"year": fund_years}, sek,
+                collector.repaying,
+                ("year",),
+                {"year": fund_years},
+                sek,
                 description="cashable savings of the repaying administrations (float32)",
             )
         },
@@ -212,15 +233,25 @@ def assemble(
     if fund:
         by_draw, repaid = collector.fund(pool)
         ledger = xr.Dataset(
-            {k: per_draw(v, (), {}, "project year" if k == "repayment_year" else
-                         (sek if "shortfall" in k else "1")) for k, v in by_draw.items()}
+            {
+                k: per_draw(
+                    v,
+                    (),
+                    {},
+                    "project year" if k == "repayment_year" else (sek if "shortfall" in k else "1"),
+                )
+                for k, v in by_draw.items()
+            }
         )
         ledger["mean_repaid"] = xr.DataArray(
             repaid / plan.n_draws, dims="year", coords={"year": fund_years}, attrs={"units": sek}
         )
         ledger["principal"] = xr.DataArray(sum(spec.fund.fund_part.values()), attrs={"units": sek})
-        ledger.attrs.update(rule=spec.fund.rule, horizon=spec.fund_horizon,
-                            repaying_actors=list(spec.fund.repaying_actors))
+        ledger.attrs.update(
+            rule=spec.fund.rule,
+            horizon=spec.fund_horizon,
+            repaying_actors=list(spec.fund.repaying_actors),
+        )
         groups["fund"] = ledger
     tree = xr.DataTree.from_dict(groups)
     tree.attrs.update(
