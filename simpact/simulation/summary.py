@@ -1,11 +1,11 @@
 """Summary-only simulation: stream over blocks of draws, keep what decisions need.
 
 Each block of :data:`~simpact.simulation.core.BLOCK` draws is simulated with exactly the streams
-:func:`~simpact.simulation.simulate_cashflows` uses, reduced to per-draw NPV per actor, the total
-cumulative savings per year (kept in float32 for exact quantiles), the repaying administrations'
-cashable savings up to the fund horizon (the repayment inputs) and the fund's per-draw result
-from :func:`simpact.fund.repay`. Memory is bounded by the block size times the number of blocks in
-flight, plus ``draws x (actors + years + fund years)`` numbers for the per-draw results.
+:func:`~simpact.simulation.simulate_cashflows` uses, and reduced (in cache-sized sub-blocks, in
+float32) to per-draw NPV per actor, the total cumulative savings per year (kept per draw for
+exact quantiles), and the repaying administrations' cashable savings up to the fund horizon (the
+repayment inputs; ``fund=True`` also runs :func:`simpact.fund.repay` on them). Memory is bounded
+by the blocks in flight (one per thread) plus ``draws x (actors + years + fund years)`` numbers.
 """
 
 from __future__ import annotations
@@ -134,7 +134,11 @@ class _Collector:
 
     def quantiles(self, pool: ThreadPoolExecutor, quantiles) -> np.ndarray:
         """Exact quantiles over draws of cumulative savings, ``(year, quantile)``."""
-        return np.array(list(pool.map(lambda row: np.quantile(row, quantiles), self.cumulative)))
+
+        def row_quantiles(row: np.ndarray) -> np.ndarray:
+            return np.quantile(row, quantiles, overwrite_input=True)  # partitions in place
+
+        return np.array(list(pool.map(row_quantiles, self.cumulative)))
 
 
 def run_blocks(
@@ -195,7 +199,7 @@ def assemble(
         description="net present value per actor (savings minus costs, discounted)",
     )
     npv_ds = xr.Dataset({"npv": npv, "npv_total": npv.sum("actor").assign_attrs(units=sek)})
-    q = collector.quantiles(pool, quantiles)
+    q = collector.quantiles(pool, quantiles)  # last use of the per-draw cumulative sums
     savings_ds = xr.Dataset(
         {
             "mean_savings": xr.DataArray(
