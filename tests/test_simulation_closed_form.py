@@ -85,6 +85,8 @@ def test_payer_shares_split_the_total():
     total = savings.sum("actor")
     np.testing.assert_allclose(savings.sel(actor="social_services"), 0.3 * total, rtol=1e-12)
     np.testing.assert_allclose(savings.sel(actor="state"), 0.7 * total, rtol=1e-12)
+    by_outcome = tree["avoided"]["avoided_costs"].sum("outcome")
+    np.testing.assert_allclose(by_outcome, total, rtol=1e-12)
     alone = simulate_cashflows(
         load_model(base_spec(unit_cost={"dist": "gamma", "mean": 1000, "sd": 400})),
         None,

@@ -24,12 +24,14 @@ def _block(plan: Plan, seed, block: int) -> dict[str, np.ndarray]:
     d, e = core.draw_block(plan, seed, block)
     avoided = core.avoided_by_lag(plan, seed, block, d, e)
     cut = core.haircut(d)
-    savings = core.savings_block(plan, avoided, core.values(plan, d), cut)
+    value = core.values(plan, d)
+    by_year = core.avoided_by_year(plan, avoided)  # (year, outcome, n)
     return {
         "inputs": d,
         "effects": e,
-        "savings": savings,
-        "avoided": core.avoided_by_year(plan, avoided),
+        "savings": core.savings_block(plan, avoided, value, cut),
+        "avoided": by_year,
+        "avoided_costs": by_year * (np.stack(value) * cut)[None],
         "costs": core.costs_block(plan, d),
         "cashable": core.cashable_block(plan, d),
         "discount": core.discount_block(plan, d),
@@ -67,8 +69,8 @@ def simulate_cashflows(
     Returns
     -------
     xarray.DataTree
-        Groups ``effects``, ``inputs``, ``avoided`` (``avoided_events`` by year and outcome) and
-        ``cashflows`` (``savings``, ``cashable_savings``, ``costs``, ``net``,
+        Groups ``effects``, ``inputs``, ``avoided`` (``avoided_events`` and ``avoided_costs`` by
+        year and outcome) and ``cashflows`` (``savings``, ``cashable_savings``, ``costs``, ``net``,
         ``discount_factor``, ``present_value``), dims ``(chain, draw, year, actor)``.
 
     Examples
@@ -150,7 +152,13 @@ def simulate_cashflows(
                 (*SAMPLE_DIMS, "year", "outcome"),
                 "events per year",
                 description=f"events avoided in the whole cohort ({plan.mode} counts)",
-            )
+            ),
+            "avoided_costs": da(
+                cat("avoided_costs"),
+                (*SAMPLE_DIMS, "year", "outcome"),
+                sek,
+                description="gross savings by outcome (all actors), after haircuts",
+            ),
         }
     )
     inputs = _inputs(
