@@ -136,7 +136,8 @@ class _Collector:
         """Exact quantiles over draws of cumulative savings, ``(year, quantile)``."""
 
         def row_quantiles(row: np.ndarray) -> np.ndarray:
-            return np.quantile(row, quantiles, overwrite_input=True)  # partitions in place
+            row.sort()  # in place; numpy's vectorised sort beats a partition on 1e6 floats
+            return np.quantile(row, quantiles, overwrite_input=True)
 
         return np.array(list(pool.map(row_quantiles, self.cumulative)))
 
