@@ -105,7 +105,7 @@ class _Collector:
 
     def add(self, block: int, part: dict[str, np.ndarray]) -> None:
         for key, view in self.views(block).items():
-            if part[key] is not view:
+            if not np.may_share_memory(part[key], view):  # a block from elsewhere (dask)
                 view[...] = part[key]
         self.savings_sum[block] = part["savings_sum"]
 
