@@ -118,32 +118,6 @@ class Correlation(_Strict):
     rho: float = Field(gt=-1, lt=1)
 
 
-class Outcome(_Strict):
-    """One outcome -> cost chain: a costly event the intervention makes rarer.
-
-    ``effect`` names the link (:data:`simpact.simulation.EFFECT_LINKS`); the link reads its
-    effect scale from the fit, or from ``effect_prior`` (on that scale) when given, so a chain
-    can be simulated without follow-up data. ``retention`` is shorthand for a geometric
-    ``persistence`` of this outcome.
-    """
-
-    name: str = Field(pattern=_IDENTIFIER)
-    label: library.Label | None = None
-    effect: str = "linked"
-    effect_prior: Uncertain | None = None
-    excess_risk: Uncertain | None = None
-    baseline_risk: Uncertain | None = None
-    baseline_rate: Uncertain | None = None
-    quantity: Uncertain = as_dist(1.0)
-    unit_cost: str | Uncertain
-    unit_cost_price_year: int | None = None
-    timing: dict[int, float]
-    retention: Uncertain | None = None
-    persistence: Persistence | None = None
-    payers: dict[str, float]
-    note: str = ""
-
-
 class Simulation(_Strict):
     """Monte Carlo settings and inputs shared by all outcomes.
 
@@ -177,6 +151,32 @@ class Simulation(_Strict):
         if outcome.retention is not None:
             return Persistence(kind="geometric", retention=outcome.retention)
         return None
+
+
+class Outcome(_Strict):
+    """One outcome -> cost chain: a costly event the intervention makes rarer.
+
+    ``effect`` names the link (:data:`simpact.simulation.EFFECT_LINKS`); the link reads its
+    effect scale from the fit, or from ``effect_prior`` (on that scale) when given, so a chain
+    can be simulated without follow-up data. ``retention`` is shorthand for a geometric
+    ``persistence`` of this outcome.
+    """
+
+    name: str = Field(pattern=_IDENTIFIER)
+    label: library.Label | None = None
+    effect: str = "linked"
+    effect_prior: Uncertain | None = None
+    excess_risk: Uncertain | None = None
+    baseline_risk: Uncertain | None = None
+    baseline_rate: Uncertain | None = None
+    quantity: Uncertain = as_dist(1.0)
+    unit_cost: str | Uncertain
+    unit_cost_price_year: int | None = None
+    timing: dict[int, float]
+    retention: Uncertain | None = None
+    persistence: Persistence | None = None
+    payers: dict[str, float]
+    note: str = ""
 
 
 class Fund(_Strict):
