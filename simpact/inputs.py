@@ -27,6 +27,8 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
+from simpact import plugins
+
 
 class Distribution(BaseModel):
     """Base of every uncertain-input distribution: ``mean()``, ``bounds()``, ``draw()``."""
@@ -194,6 +196,8 @@ DISTRIBUTIONS: dict[str, type[Distribution]] = {
     "pert": Pert,
 }
 """Registry of distribution names usable as ``dist = "..."`` in TOML files."""
+
+plugins.register(DISTRIBUTIONS, "simpact.distributions")
 
 def as_dist(value: float | dict | Distribution) -> Distribution:
     """Coerce a plain number or a ``{dist = ...}`` table into a distribution object.

@@ -41,7 +41,7 @@ def _priors_sha256() -> str:
 
 def simulate(
     spec: ModelSpec,
-    posterior: xr.DataTree,
+    posterior: xr.DataTree | None,
     *,
     random_seed: rng.SeedLike = None,
     draws: int | None = None,
@@ -53,7 +53,8 @@ def simulate(
     spec
         The validated spec.
     posterior
-        The effect fit from :func:`simpact.fit_effects`.
+        The effect fit from :func:`simpact.fit_effects`, or ``None`` when every outcome takes
+        its effect from an ``effect_prior`` (then ``draws`` is required).
     random_seed
         Seed for the uncertain inputs (and resampling, if ``draws`` is given).
     draws
@@ -70,13 +71,15 @@ def simulate(
     seed = rng.seed_sequence(random_seed)
     sim = simulate_cashflows(spec, posterior, random_seed=seed, draws=draws)
     sim = apply_fund(sim, spec.fund, horizon=spec.fund_horizon)
-    sim["fit"] = posterior
+    fit_attrs = {} if posterior is None else posterior.attrs
+    if posterior is not None:
+        sim["fit"] = posterior
     sim.attrs.update(
         simpact_version=__version__,
         spec=spec.to_json(),
         spec_source=spec.source,
-        data_sha256=posterior.attrs.get("data_sha256", ""),
-        data_source=posterior.attrs.get("data_source", ""),
+        data_sha256=fit_attrs.get("data_sha256", ""),
+        data_source=fit_attrs.get("data_source", ""),
         data_synthetic=spec.data.synthetic,
         priors_sha256=_priors_sha256(),
         python=sys.version.split()[0],

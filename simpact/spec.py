@@ -93,30 +93,88 @@ class Haircuts(_Strict):
     optimism_bias: Uncertain = as_dist(0.0)
 
 
+class Persistence(_Strict):
+    """How the effect on later events fades with the years since intake.
+
+    ``kind`` is a key of :data:`simpact.simulation.PERSISTENCE`: ``"geometric"`` keeps a share
+    ``retention`` (uncertain) of the effect each year, ``"step"`` keeps all of it for ``years``
+    years and none after.
+    """
+
+    kind: str = "geometric"
+    retention: Uncertain | None = None
+    years: int | None = Field(None, ge=0)
+
+
+class Correlation(_Strict):
+    """A rank (Spearman) correlation between two named uncertain inputs (Gaussian copula).
+
+    Inputs are named as in the ``inputs`` group: ``"<outcome>.unit_cost"``,
+    ``"<outcome>.excess_risk"``, ``"retention"``, ``"haircuts.optimism_bias"``,
+    ``"cashable.<actor>"``, ``"costs.<actor>.<year>"``, ``"discount_rate"``, ...
+    """
+
+    between: tuple[str, str]
+    rho: float = Field(gt=-1, lt=1)
+
+
 class Simulation(_Strict):
-    """Monte Carlo settings and inputs shared by all outcomes."""
+    """Monte Carlo settings and inputs shared by all outcomes.
+
+    ``mode`` is ``"expected"`` (mean event counts) or ``"realized"`` (binomial counts for risks,
+    Poisson counts for rates, for the finite cohort). ``retention`` is shorthand for a geometric
+    ``persistence`` shared by all outcomes (one draw per iteration); give one or the other.
+    ``correlations`` rank-correlate named inputs through a Gaussian copula.
+    """
 
     horizon: int = Field(ge=1, le=100)
     discount_rate: Uncertain = as_dist(0.035)
     retention: Uncertain = as_dist(1.0)
+    persistence: Persistence | None = None
     haircuts: Haircuts = Haircuts()
     cashable: dict[str, Uncertain] = {}
+    correlations: list[Correlation] = []
+    mode: Literal["expected", "realized"] = "expected"
     draws: int | None = Field(None, ge=1)
+
+    @property
+    def shared_persistence(self) -> Persistence:
+        """The persistence outcomes use unless they declare their own."""
+        if self.persistence is not None:
+            return self.persistence
+        return Persistence(kind="geometric", retention=self.retention)
+
+    def persistence_of(self, outcome: Outcome) -> Persistence | None:
+        """``outcome``'s own persistence, or ``None`` if it uses :attr:`shared_persistence`."""
+        if outcome.persistence is not None:
+            return outcome.persistence
+        if outcome.retention is not None:
+            return Persistence(kind="geometric", retention=outcome.retention)
+        return None
 
 
 class Outcome(_Strict):
-    """One outcome -> cost chain: a costly event the intervention makes rarer."""
+    """One outcome -> cost chain: a costly event the intervention makes rarer.
+
+    ``effect`` names the link (:data:`simpact.simulation.EFFECT_LINKS`); the link reads its
+    effect scale from the fit, or from ``effect_prior`` (on that scale) when given, so a chain
+    can be simulated without follow-up data. ``retention`` is shorthand for a geometric
+    ``persistence`` of this outcome.
+    """
 
     name: str = Field(pattern=_IDENTIFIER)
     label: library.Label | None = None
     effect: str = "linked"
+    effect_prior: Uncertain | None = None
     excess_risk: Uncertain | None = None
     baseline_risk: Uncertain | None = None
+    baseline_rate: Uncertain | None = None
     quantity: Uncertain = as_dist(1.0)
     unit_cost: str | Uncertain
     unit_cost_price_year: int | None = None
     timing: dict[int, float]
     retention: Uncertain | None = None
+    persistence: Persistence | None = None
     payers: dict[str, float]
     note: str = ""
 
@@ -286,14 +344,16 @@ def _check(spec: ModelSpec) -> None:
             check_actor(f"{at}.payers.{actor}", actor)
             if not 0 <= share <= 1:
                 fail(f"{at}.payers.{actor}", f"a payer share must lie in [0, 1], got {share}")
-        if abs(sum(outcome.payers.values()) - 1) > _TOLERANCE:
-            fail(f"{at}.payers", f"shares must sum to 1, they sum to {sum(outcome.payers.values())}")
+        total = sum(outcome.payers.values())
+        if abs(total - 1) > _TOLERANCE:
+            fail(f"{at}.payers", f"shares must sum to 1, they sum to {total}")
         if any(lag < 0 for lag in outcome.timing):
             fail(f"{at}.timing", "lags (years after intake) cannot be negative")
         if any(share < 0 for share in outcome.timing.values()):
             fail(f"{at}.timing", "timing shares cannot be negative")
-        if abs(sum(outcome.timing.values()) - 1) > _TOLERANCE:
-            fail(f"{at}.timing", f"shares must sum to 1, they sum to {sum(outcome.timing.values())}")
+        total = sum(outcome.timing.values())
+        if abs(total - 1) > _TOLERANCE:
+            fail(f"{at}.timing", f"shares must sum to 1, they sum to {total}")
         if last_intake + max(outcome.timing) > horizon:
             fail(
                 f"{at}.timing",
@@ -335,3 +395,7 @@ def _check(spec: ModelSpec) -> None:
                 f"{actor!r} is at {actors[actor].level} level; only the municipality's own "
                 "administrations can repay the fund part",
             )
+
+    from simpact.simulation.core import check_simulation  # the link and persistence registries
+
+    check_simulation(spec)

@@ -11,7 +11,7 @@ TEXT = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
 
 
 def test_every_module_is_documented_and_exists():
-    named = set(re.findall(r"`simpact/([\w/]+)\.py`", TEXT))
+    named = set(re.findall(r"`simpact/([\w/]+?)(?:\.py|/)`", TEXT))
     present = {
         p.relative_to(ROOT / "simpact").with_suffix("").as_posix()
         for p in (ROOT / "simpact").rglob("*.py")
