@@ -544,12 +544,8 @@ def portfolio(
                 field="allocations",
             )
     frame = frame_grant if isinstance(frame_grant, Mapping) else None
-    if (
-        frame is None
-        and not frame_grant >= 0
-        or frame is not None
-        and any(not v >= 0 for v in frame.values())
-    ):
+    amounts = list(frame.values()) if frame is not None else [frame_grant]
+    if any(not v >= 0 for v in amounts):
         raise SimpactError("the frame grant cannot be negative", field="frame_grant")
     sample_dims = [d for d in projects[0].savings.dims if d != "year"]
     for p in projects:

@@ -71,7 +71,8 @@ def tornado(y: xr.DataArray, inputs: xr.Dataset | xr.DataArray, *, bins: int = 1
     Examples
     --------
     >>> rng = np.random.default_rng(0)
-    >>> x = xr.Dataset({"a": ("draw", rng.uniform(size=1000)), "b": ("draw", rng.uniform(size=1000))})
+    >>> u = rng.uniform(size=(2, 1000))
+    >>> x = xr.Dataset({"a": ("draw", u[0]), "b": ("draw", u[1])})
     >>> t = tornado(3 * x["a"] + x["b"], x)
     >>> t["parameter"].values.tolist()
     ['a', 'b']
@@ -129,7 +130,8 @@ def sobol_first(
     Examples
     --------
     >>> rng = np.random.default_rng(0)
-    >>> x = xr.Dataset({"a": ("draw", rng.normal(size=20000)), "b": ("draw", rng.normal(size=20000))})
+    >>> z = rng.normal(size=(2, 20000))
+    >>> x = xr.Dataset({"a": ("draw", z[0]), "b": ("draw", z[1])})
     >>> s = sobol_first(x["a"] + 2 * x["b"], x)      # exact: 1/5 and 4/5
     >>> [round(float(v), 1) for v in s]
     [0.2, 0.8]

@@ -409,7 +409,7 @@ def evsi(
     >>> t = xr.DataArray(rng.normal(size=4000), dims="draw")
     >>> nb = xr.concat([t, 0 * t], "scenario")
     >>> r = evsi(nb, t, n=[0, 1e9], sd_unit=1.0)
-    >>> [round(float(v), 2) for v in r["evsi"]]    # 0 and EVPPI = 0.40
+    >>> [round(float(v), 1) for v in r["evsi"]]    # 0 and EVPPI = 0.40
     [0.0, 0.4]
     """
     dims = _check_nb(nb)
