@@ -52,6 +52,7 @@ __all__ = [
     "probability",
     "sobol_first",
     "summarize",
+    "summarize_portfolio",
     "tornado",
 ]
 
@@ -507,6 +508,35 @@ def summarize(sim: xr.DataTree, *, lang: str = "en", voi: bool = True) -> Summar
         }
     )
     return Summary(table=table, text=_sentences(sim, table, lang), draws=draws, lang=lang)
+
+
+def summarize_portfolio(pf: xr.Dataset) -> Summary:
+    """Summarise a revolving fund from :func:`simpact.fund.portfolio`: solvency with bands.
+
+    Rows (scope = fund year): ``balance`` (mean, P5–P95 band, quantile MCSE),
+    ``p_capital_intact`` (nothing lost so far), ``p_cannot_pay`` (the fund has failed to pay a
+    committed draw by then, so the board had to top it up), ``outstanding``; and for scope
+    ``"fund"`` at the last year: ``written_off``, ``topup`` (total top-ups).
+
+    Examples
+    --------
+    >>> # pf = simpact.fund.portfolio([...]); summarize_portfolio(pf).value("p_capital_intact", "10")
+    """
+    units = pf["balance"].attrs.get("units", "SEK")
+    rows: dict[tuple[str, str], dict] = {}
+    for year in pf["year"].to_numpy():
+        at = pf.sel(year=year)
+        scope = str(int(year))
+        rows[("balance", scope)] = _row(at["balance"], units)
+        rows[("outstanding", scope)] = _row(at["outstanding"], units)
+        rows[("p_capital_intact", scope)] = _row(at["capital_intact"], "1", kind="probability")
+        rows[("p_cannot_pay", scope)] = _row(at["cannot_pay"], "1", kind="probability")
+    last = pf.isel(year=-1)
+    rows[("written_off", "fund")] = _row(last["written_off"], units)
+    rows[("topup", "fund")] = _row(pf["topup"].sum("year"), units)
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index = pd.MultiIndex.from_tuples(table.index, names=["metric", "scope"])
+    return Summary(table=table, text=[], draws=pf)
 
 
 def _sentences(sim: xr.DataTree, table: pd.DataFrame, lang: str) -> list[str]:

@@ -118,13 +118,15 @@ def test_evppi_never_exceeds_evpi_nor_falls_when_a_parameter_is_added(seed):
 def test_evppi_default_groups_are_the_input_variables():
     rng = np.random.default_rng(5)
     n = 3000
-    cost = xr.DataArray(rng.gamma(5, 1, (n, 2)), dims=("draw", "outcome"),
-                        coords={"outcome": ["care", "school"]})
+    cost = xr.DataArray(
+        rng.gamma(5, 1, (n, 2)), dims=("draw", "outcome"), coords={"outcome": ["care", "school"]}
+    )
     effect = xr.DataArray(rng.normal(0.1, 0.1, n), dims="draw")
     fixed = xr.DataArray(np.ones(n), dims="draw")  # constant: dropped
     inb = effect * cost.sum("outcome") * 10 - 5
-    ev = decision.evppi(against_nothing(inb), xr.Dataset(
-        {"unit_cost": cost, "effect": effect, "fixed": fixed}))
+    ev = decision.evppi(
+        against_nothing(inb), xr.Dataset({"unit_cost": cost, "effect": effect, "fixed": fixed})
+    )
     assert ev["group"].values.tolist() == ["unit_cost", "effect"]
     params = decision.parameters(xr.Dataset({"unit_cost": cost, "fixed": fixed}))
     assert params["parameter"].values.tolist() == ["unit_cost[care]", "unit_cost[school]"]

@@ -72,7 +72,10 @@ def test_shared_inputs_make_failures_coincide():
     p_short = float((effect < 0.4).mean())
 
     def run(other):
-        projects = [fund.Project("a", s1, drawn={1: 2 * M}), fund.Project("b", other, drawn={1: 2 * M})]
+        projects = [
+            fund.Project("a", s1, drawn={1: 2 * M}),
+            fund.Project("b", other, drawn={1: 2 * M}),
+        ]
         return fund.portfolio(projects, allocations={1: 4 * M}).isel(year=-1)
 
     shared, independent = run(s1), run(s2)
@@ -109,15 +112,22 @@ def test_ledger_conserves_money(projects, allocations, n_draws):
     for i, (values, d1, d2, start, rule, horizon) in enumerate(projects):
         rows = [np.roll(values, k) for k in range(n_draws)]
         built.append(
-            fund.Project(f"p{i}", savings(rows), drawn={1: d1 * M, 2: d2 * M}, start=start,
-                         rule=rule, horizon=horizon)
+            fund.Project(
+                f"p{i}",
+                savings(rows),
+                drawn={1: d1 * M, 2: d2 * M},
+                start=start,
+                rule=rule,
+                horizon=horizon,
+            )
         )
     alloc = {y + 1: a * M for y, a in enumerate(allocations)}
     pf = fund.portfolio(built, allocations=alloc)
     money_in = pf["allocation"].cumsum("year") + pf["topup"].cumsum("year") + pf["gain"]
     held = pf["balance"] + pf["outstanding"] + pf["written_off"]
-    np.testing.assert_allclose(money_in.to_numpy(), held.transpose(*money_in.dims).to_numpy(),
-                               atol=1e-3)
+    np.testing.assert_allclose(
+        money_in.to_numpy(), held.transpose(*money_in.dims).to_numpy(), atol=1e-3
+    )
     assert float(pf["balance"].min()) >= -1e-6  # the board's top-up keeps the fund solvent
     assert float(pf["outstanding"].min()) >= -1e-3
 
@@ -129,14 +139,23 @@ def test_ledger_conserves_money(projects, allocations, n_draws):
         (lambda s: fund.Project("a", s, drawn={1: 1.0}, repayment={5: 0.7, 6: 0.6}), "100 %"),
         (lambda s: fund.Project("a", s, drawn={1: 1.0}, rule="nope"), "unknown repayment rule"),
         (lambda s: fund.Project("a", s.rename(year="t"), drawn={1: 1.0}), "'year' dim"),
-        (lambda s: fund.portfolio([fund.Project("a", s, drawn={1: 1.0})], allocations={1: -4.0}),
-         "allocation cannot be negative"),
+        (
+            lambda s: fund.portfolio([fund.Project("a", s, drawn={1: 1.0})], allocations={1: -4.0}),
+            "allocation cannot be negative",
+        ),
         (lambda s: fund.portfolio([]), "at least one project"),
-        (lambda s: fund.portfolio([fund.Project("a", s, drawn={}), fund.Project("a", s, drawn={})]),
-         "unique"),
-        (lambda s: fund.portfolio([fund.Project("a", s, drawn={}),
-                                   fund.Project("b", s.isel(draw=[0]), drawn={})]),
-         "same joint draws"),
+        (
+            lambda s: fund.portfolio(
+                [fund.Project("a", s, drawn={}), fund.Project("a", s, drawn={})]
+            ),
+            "unique",
+        ),
+        (
+            lambda s: fund.portfolio(
+                [fund.Project("a", s, drawn={}), fund.Project("b", s.isel(draw=[0]), drawn={})]
+            ),
+            "same joint draws",
+        ),
     ],
 )
 def test_bad_portfolios_get_clear_errors(make, match):

@@ -18,7 +18,9 @@ DUE = {4: 1.5 * M, 5: 1.5 * M}  # principal 3 MSEK
 
 def savings(values, years=YEARS) -> xr.DataArray:
     return xr.DataArray(
-        np.asarray(values, dtype=float) * M, dims="year", coords={"year": years},
+        np.asarray(values, dtype=float) * M,
+        dims="year",
+        coords={"year": years},
         attrs={"units": "SEK"},
     )
 

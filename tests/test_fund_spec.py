@@ -60,8 +60,12 @@ def test_apply_fund_uses_the_spec_rule_and_cap(nata_spec):
     actors = ["social_services", "education", "region"]
     cash = np.zeros((1, 2, len(years), len(actors)))
     cash[..., 4:, 0] = 1e6  # social services save 1 MSEK a year from year 5
-    da = xr.DataArray(cash, dims=("chain", "draw", "year", "actor"),
-                      coords={"year": years, "actor": actors}, attrs={"units": "SEK"})
+    da = xr.DataArray(
+        cash,
+        dims=("chain", "draw", "year", "actor"),
+        coords={"year": years, "actor": actors},
+        attrs={"units": "SEK"},
+    )
     sim = xr.DataTree.from_dict({"cashflows": xr.Dataset({"savings": da, "cashable_savings": da})})
     spec = nata_spec.fund.model_copy(update={"rule": "capped_return", "return_cap": 0.1})
     ledger = fund.apply_fund(sim, spec, horizon=10)["fund"].to_dataset()
