@@ -313,7 +313,10 @@ class Summary:
 
         Examples
         --------
-        >>> # summary.draws_needed(0.005)   -> e.g. 9 800 draws for MCSE <= 0.5 percentage points
+        >>> index = pd.MultiIndex.from_tuples([("p", "total")], names=["metric", "scope"])
+        >>> t = pd.DataFrame({"interval": ["Monte Carlo 90 %"], "mcse": [0.01]}, index=index)
+        >>> Summary(t, [], xr.Dataset(coords={"draw": np.arange(1000)})).draws_needed(0.005)
+        4000
         """
         if not target > 0:
             raise SimpactError(f"target precision must be > 0, got {target}", field="target")
@@ -520,7 +523,12 @@ def summarize_portfolio(pf: xr.Dataset) -> Summary:
 
     Examples
     --------
-    >>> # pf = simpact.fund.portfolio([...]); summarize_portfolio(pf).value("p_capital_intact", "10")
+    >>> from simpact import fund
+    >>> s = xr.DataArray([[0, 0, 0, 0, 1e6, 1e6], [0] * 6], dims=("draw", "year"),
+    ...                  coords={"year": np.arange(1, 7)})
+    >>> pf = fund.portfolio([fund.Project("a", s, drawn={1: 2e6})], allocations={1: 2e6})
+    >>> summarize_portfolio(pf).value("p_capital_intact", "6")
+    0.5
     """
     units = pf["balance"].attrs.get("units", "SEK")
     rows: dict[tuple[str, str], dict] = {}
