@@ -612,9 +612,9 @@ def _sentences(sim: xr.DataTree, table: pd.DataFrame, lang: str) -> list[str]:
         group = str(evppi_rows.idxmax())
         out.append(
             s["voi"].format(
-                evpi=i18n.msek(get("evpi", "total")["mean"], lang),
+                evpi=i18n.msek(get("evpi", "total")["mean"], lang, digits=2),
                 group=group.replace("_", " "),
-                evppi=i18n.msek(float(evppi_rows.max()), lang),
+                evppi=i18n.msek(float(evppi_rows.max()), lang, digits=2),
             )
         )
     return out

@@ -44,7 +44,20 @@ from simpact import library
 from simpact.errors import SimpactError
 from simpact.spec import Fund
 
-Rule = Callable[[np.ndarray, np.ndarray, float], tuple[np.ndarray, np.ndarray]]
+
+@dataclass(frozen=True)
+class Terms:
+    """What a rule may need besides savings and the schedule.
+
+    ``cap``: ``capped_return``'s most paid above the principal (share of it); ``lent``: the
+    money drawn so far, per year (``frame_cut`` never takes back more than has been lent).
+    """
+
+    cap: float
+    lent: np.ndarray
+
+
+Rule = Callable[[np.ndarray, np.ndarray, Terms], tuple[np.ndarray, np.ndarray]]
 
 DEFAULT_ALLOCATIONS: dict[int, float] = {1: 4e6, 2: 4e6, 3: 4e6, 4: 4e6}
 """Ale's fund part: 4 MSEK a year for 4 years (seed ``004``)."""
@@ -77,29 +90,29 @@ def _settle(
     return paid, unpaid
 
 
-def _from_savings(savings: np.ndarray, due: np.ndarray, cap: float) -> tuple[np.ndarray, ...]:
+def _from_savings(savings: np.ndarray, due: np.ndarray, terms: Terms) -> tuple[np.ndarray, ...]:
     """Repay what cumulative savings allow; arrears carry forward to the horizon; no budget cut."""
     paid, _ = _settle(savings, due, carry_arrears=True)
     return paid, np.zeros_like(savings)
 
 
-def _strict(savings: np.ndarray, due: np.ndarray, cap: float) -> tuple[np.ndarray, ...]:
+def _strict(savings: np.ndarray, due: np.ndarray, terms: Terms) -> tuple[np.ndarray, ...]:
     """Repay on schedule regardless; what savings do not cover is cut from the own budget."""
     _, gap = _settle(savings, due, carry_arrears=False)
     return np.broadcast_to(due, savings.shape).copy(), gap
 
 
-def _frame_cut(savings: np.ndarray, due: np.ndarray, cap: float) -> tuple[np.ndarray, ...]:
+def _frame_cut(savings: np.ndarray, due: np.ndarray, terms: Terms) -> tuple[np.ndarray, ...]:
     """Cut the frame by each year's savings as they appear until the principal is back."""
     cum = np.cumsum(np.clip(savings, 0.0, None), axis=-1)
-    covered = np.minimum(cum, due.sum())
+    covered = np.minimum(np.minimum(cum, due.sum()), terms.lent)
     paid = np.diff(covered, axis=-1, prepend=0.0)
     return paid, np.zeros_like(savings)
 
 
-def _capped_return(savings: np.ndarray, due: np.ndarray, cap: float) -> tuple[np.ndarray, ...]:
+def _capped_return(savings: np.ndarray, due: np.ndarray, terms: Terms) -> tuple[np.ndarray, ...]:
     """Pay each instalment of principal × (1 + cap) as far as savings allow; the rest lapses."""
-    paid, _ = _settle(savings, due * (1 + cap), carry_arrears=False)
+    paid, _ = _settle(savings, due * (1 + terms.cap), carry_arrears=False)
     return paid, np.zeros_like(savings)
 
 
@@ -142,6 +155,7 @@ def repay(
     rule: str = "from_savings",
     horizon: int | None = None,
     cap: float = 0.2,
+    drawn: Mapping[int, float] | None = None,
 ) -> xr.Dataset:
     """Repayment of a fund-part principal from an administration's savings.
 
@@ -160,6 +174,10 @@ def repay(
     cap
         ``capped_return`` only: the most the payer pays above the principal, as a share of it
         (0.2 = principal + up to 20 %).
+    drawn
+        Money the project draws, by year (must sum to the principal). Nothing is repaid
+        before it is lent: ``frame_cut`` takes back at most what has been drawn so far, and
+        the schedule ``due`` may not run ahead of the drawing. Default: all lent up front.
 
     Returns
     -------
@@ -174,7 +192,8 @@ def repay(
     ------
     SimpactError
         Unknown rule, savings without a ``year`` dim or with NaN, an instalment outside the
-        years or beyond the horizon, a negative instalment or cap.
+        years or beyond the horizon, a negative instalment or cap, a schedule that repays
+        money before it is drawn.
 
     Examples
     --------
@@ -208,8 +227,9 @@ def repay(
     )
     s = within.transpose(..., "year").astype(float)
     due_v = np.array([float(due.get(int(y), 0.0)) for y in s["year"].to_numpy()])
-    repaid_v, cut_v = RULES[rule](s.to_numpy(), due_v, float(cap))
     principal = float(due_v.sum())
+    lent = _lent(drawn, s["year"].to_numpy(), principal, due_v)
+    repaid_v, cut_v = RULES[rule](s.to_numpy(), due_v, Terms(float(cap), lent))
     last_due = max((y for y, a in due.items() if a > 0), default=int(years.min()))
     tol = 1e-6 * max(principal, 1.0)
 
@@ -260,6 +280,31 @@ def repay(
     return out
 
 
+def _lent(
+    drawn: Mapping[int, float] | None, years: np.ndarray, principal: float, due: np.ndarray
+) -> np.ndarray:
+    """Cumulative money lent by each year, checked against the principal and the schedule."""
+    if drawn is None:
+        return np.full(len(years), principal)
+    if any(not a >= 0 for a in drawn.values()):
+        raise SimpactError("money drawn cannot be negative", field="drawn")
+    tol = 1e-6 * max(principal, 1.0)
+    if abs(sum(drawn.values()) - principal) > tol:
+        raise SimpactError(
+            f"the instalments sum to {principal:,.0f} but {sum(drawn.values()):,.0f} is drawn",
+            field="due",
+        )
+    lent = np.cumsum([float(drawn.get(int(y), 0.0)) for y in years])
+    lent = lent + sum(a for y, a in drawn.items() if y < years.min())
+    ahead = np.cumsum(due) > lent + tol
+    if ahead.any():
+        raise SimpactError(
+            f"the schedule repays money before it is drawn (year {int(years[ahead.argmax()])})",
+            field="due",
+        )
+    return lent
+
+
 def compare(
     savings: xr.DataArray,
     *,
@@ -267,6 +312,7 @@ def compare(
     rules: Sequence[str] = tuple(RULES),
     horizon: int | None = None,
     cap: float = 0.2,
+    drawn: Mapping[int, float] | None = None,
 ) -> xr.Dataset:
     """Run several repayment rules on the same savings draws, side by side (dim ``scenario``).
 
@@ -282,7 +328,9 @@ def compare(
     """
     if not rules:
         raise SimpactError("name at least one repayment rule to compare", field="rules")
-    ledgers = [repay(savings, due=due, rule=r, horizon=horizon, cap=cap) for r in rules]
+    ledgers = [
+        repay(savings, due=due, rule=r, horizon=horizon, cap=cap, drawn=drawn) for r in rules
+    ]
     out = xr.concat(ledgers, dim="scenario", combine_attrs="drop_conflicts")
     out = out.assign_coords(scenario=list(rules))
     out.attrs.pop("rule", None)
@@ -316,6 +364,7 @@ def apply_fund(sim: xr.DataTree, fund: Fund, *, horizon: int | None = None) -> x
         rule=fund.rule,
         horizon=horizon or fund.horizon,
         cap=fund.return_cap,
+        drawn=fund.fund_part,
     )
     levels = library.actors()
     external = [a for a in cf["actor"].to_numpy() if levels[a].level != "municipality"]
@@ -377,6 +426,7 @@ def compare_rules(
         rules=rules,
         horizon=horizon or fund.horizon,
         cap=fund.return_cap,
+        drawn=fund.fund_part,
     )
 
 
@@ -452,7 +502,14 @@ class Project:
     def ledger(self) -> xr.Dataset:
         """The project's own :func:`repay` ledger (project years)."""
         due = {y: s * self.principal for y, s in self.repayment.items()}
-        return repay(self.savings, due=due, rule=self.rule, horizon=self.horizon, cap=self.cap)
+        return repay(
+            self.savings,
+            due=due,
+            rule=self.rule,
+            horizon=self.horizon,
+            cap=self.cap,
+            drawn=self.drawn,
+        )
 
     @classmethod
     def from_simulation(

@@ -77,9 +77,9 @@ def tornado(y: xr.DataArray, inputs: xr.Dataset | xr.DataArray, *, bins: int = 1
     >>> t["parameter"].values.tolist()
     ['a', 'b']
     """
-    if bins < 2:
-        raise SimpactError(f"bins must be >= 2, got {bins}", field="bins")
     values, params = _prepare(y, inputs)
+    if not 2 <= bins <= len(values) // 2:
+        raise SimpactError(f"bins must lie in 2–{len(values) // 2}, got {bins}", field="bins")
     x = params.to_numpy()
     low, high, x_lo, x_hi = [], [], [], []
     for j in range(x.shape[1]):

@@ -257,11 +257,17 @@ class _Fit:
         return self.y_mean + b @ self.coef
 
 
-def _fit(x: np.ndarray, y: np.ndarray, *, df: int = 6, pair_df: int = 3) -> _Fit:
-    """Ridge regression of each column of ``y`` on the spline design of ``x``, GCV per column."""
+def _unfitted(x: np.ndarray, *, df: int = 6, pair_df: int = 3) -> _Fit:
+    """The basis (knots and scaling) for parameters ``x``, before any coefficients."""
     main = [_Term.fit(x[:, j], df) for j in range(x.shape[1])]
     pair = [_Term.fit(x[:, j], pair_df) for j in range(x.shape[1])]
-    proto = _Fit(main, pair, np.zeros(1), np.ones(1), np.zeros((1, 1)), np.zeros(1))
+    return _Fit(main, pair, np.zeros(1), np.ones(1), np.zeros((1, 1)), np.zeros(1))
+
+
+def _fit(x: np.ndarray, y: np.ndarray, *, df: int = 6, pair_df: int = 3) -> _Fit:
+    """Ridge regression of each column of ``y`` on the spline design of ``x``, GCV per column."""
+    proto = _unfitted(x, df=df, pair_df=pair_df)
+    main, pair = proto.main, proto.pair
     b = proto.design(x)
     col_mean = b.mean(axis=0)
     col_scale = b.std(axis=0)

@@ -149,3 +149,20 @@ def test_savings_without_year_dim_get_a_clear_error():
         fund.repay(savings([0, np.nan, 0, 0, 0, 0]), due={4: 1.0})
     with pytest.raises(SimpactError, match="DataArray"):
         fund.repay(np.ones(6), due={4: 1.0})
+
+
+def test_nothing_is_taken_back_before_it_is_lent():
+    # frame_cut with 1 MSEK drawn in year 1 and 2 MSEK in year 3: year-2 savings of 1.5 can only
+    # take back the 1 lent so far; the rest follows once the second draw is made
+    r = fund.repay(savings([0, 1.5, 0, 1, 1, 1]), due=DUE, rule="frame_cut", drawn={1: M, 3: 2 * M})
+    assert msek(r["repaid"]) == [0, 1, 0.5, 1, 0.5, 0]
+    assert msek(r["outstanding"]) == [3, 2, 1.5, 0.5, 0, 0]
+
+
+def test_a_schedule_ahead_of_the_drawing_is_refused():
+    with pytest.raises(SimpactError, match="before it is drawn"):
+        fund.repay(SHORT, due={2: 1.0 * M, 5: 2.0 * M}, drawn={1: 0.5 * M, 3: 2.5 * M})
+    with pytest.raises(SimpactError, match="drawn"):
+        fund.repay(SHORT, due=DUE, drawn={1: 1.0 * M})
+    with pytest.raises(SimpactError, match="negative"):
+        fund.repay(SHORT, due=DUE, drawn={1: 4.0 * M, 2: -1.0 * M})
