@@ -54,6 +54,7 @@ __all__ = [
     "summarize",
     "summarize_portfolio",
     "tornado",
+    "uncertain_inputs",
 ]
 
 CI_PROB = 0.90
@@ -379,6 +380,21 @@ def _breakeven(present_value: xr.DataArray, years: int = BREAKEVEN_YEARS) -> xr.
     return cum >= 0
 
 
+def uncertain_inputs(sim: xr.DataTree) -> xr.Dataset:
+    """Every uncertain input of a simulation, one variable per input: the ``inputs`` group plus
+    the effect draw (``effect``, the fall in risk per person reached).
+
+    This is what EVPPI, :func:`tornado` and :func:`sobol_first` take as parameters; every
+    variable shares the sample dims of the cash flows (one joint draw per iteration).
+
+    Examples
+    --------
+    >>> # tornado(npv(sim["cashflows"]["present_value"]).sum("actor"), uncertain_inputs(sim))
+    """
+    inputs = sim["inputs"].to_dataset() if "inputs" in sim.children else xr.Dataset()
+    return inputs.assign(effect=sim["effects"]["reduction"])
+
+
 def _voi_rows(sim: xr.DataTree, total: xr.DataArray, units: str) -> dict:
     """EVPI and EVPPI per input group of the go / no-go decision (total NPV against 0)."""
     nb = (
@@ -387,10 +403,8 @@ def _voi_rows(sim: xr.DataTree, total: xr.DataArray, units: str) -> dict:
         .assign_attrs(units=units)
     )
     rows = {("evpi", "total"): _plain(float(evpi(nb)), units)}
-    inputs = sim["inputs"].to_dataset() if "inputs" in sim.children else xr.Dataset()
-    inputs = inputs.assign(effect=sim["effects"]["reduction"])
     try:
-        params = parameters(inputs)
+        params = parameters(uncertain_inputs(sim))
     except SimpactError:  # nothing uncertain besides fixed inputs: no partial value to report
         return rows
     for group, value in evppi(nb, params).to_series().items():
@@ -430,7 +444,8 @@ def summarize(sim: xr.DataTree, *, lang: str = "en", voi: bool = True) -> Summar
         ``npv``, ``p_npv_positive``, ``bcr`` (actors with costs, and total),
         ``p_breakeven_4y``, ``payback_year``, ``p_payback`` per actor and ``total``; the fund's
         ``p_full_on_schedule``, ``p_full_by_horizon``, ``expected_shortfall``,
-        ``shortfall_given_short``, ``repaid_share``, ``repayment_year``;
+        ``shortfall_given_short``, ``repaid_share``, ``repayment_year`` and its distribution
+        ``p_repaid_by_year`` (scope: the year, from the year before the last instalment);
         ``effect_risk_difference``; ``evpi`` / ``evppi`` (if ``voi``).
     """
     i18n.check_lang(lang)
@@ -475,6 +490,10 @@ def summarize(sim: xr.DataTree, *, lang: str = "en", voi: bool = True) -> Summar
     )
     rows[("repaid_share", "fund")] = _row(fund["repaid_share"], "1")
     rows[("repayment_year", "fund")] = _median_row(fund["repayment_year"], "project year")
+    for year in fund["year"].to_numpy():
+        if year >= int(fund.attrs["last_instalment_year"]) - 1:
+            by = fund["repayment_year"] <= year  # NaN (never) compares False
+            rows[("p_repaid_by_year", str(int(year)))] = _row(by, "1", kind="probability")
     rows[("p_payback", "total")] = _row(payback.notnull(), "1", kind="probability")
     rows[("payback_year", "total")] = _median_row(payback, "project year")
     for actor in actors:

@@ -144,3 +144,24 @@ def test_portfolio_of_real_projects(nata_sim, nata_spec):
     money_in = pf["allocation"].sum("year") + pf["topup"].sum("year") + pf["gain"].isel(year=-1)
     held = (pf["balance"] + pf["outstanding"] + pf["written_off"]).isel(year=-1)
     np.testing.assert_allclose(money_in.to_numpy(), held.to_numpy(), atol=1e-3)
+
+
+def test_repayment_year_distribution(summary, nata_sim):
+    fund_ds = nata_sim["fund"].to_dataset()
+    rows = summary.table.xs("p_repaid_by_year", level="metric")
+    years = [int(y) for y in rows.index]
+    assert years[0] == fund_ds.attrs["last_instalment_year"] - 1
+    assert years[-1] == int(fund_ds["year"].max())
+    assert (np.diff(rows["mean"].to_numpy()) >= 0).all()  # a distribution function
+    assert rows["mean"].iloc[-1] == pytest.approx(summary.value("p_full_by_horizon", "fund"))
+
+
+def test_sensitivity_on_a_real_simulation(nata_sim):
+    inputs = decision.uncertain_inputs(nata_sim)
+    npv = decision.npv(nata_sim["cashflows"]["present_value"]).sum("actor")
+    s1 = decision.sobol_first(npv, inputs)
+    # independent inputs: the first-order indices cannot explain more than all the variance
+    assert float(s1.sum()) <= 1.02
+    t = decision.tornado(npv, inputs)
+    assert set(t["parameter"].values) == set(s1["parameter"].values)
+    assert (np.diff(t["swing"].to_numpy()) <= 0).all()
