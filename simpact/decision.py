@@ -41,6 +41,7 @@ __all__ = [
     "evpi",
     "evppi",
     "evsi",
+    "followup_value",
     "frontier",
     "mcse",
     "mcse_quantile",
@@ -530,6 +531,59 @@ def summarize(sim: xr.DataTree, *, lang: str = "en", voi: bool = True) -> Summar
         }
     )
     return Summary(table=table, text=_sentences(sim, table, lang), draws=draws, lang=lang)
+
+
+def followup_value(
+    sim: xr.DataTree,
+    *,
+    n: Sequence[float],
+    cost_fixed: float = 0.0,
+    cost_per_unit: float = 0.0,
+    sd_unit: float | None = None,
+) -> xr.Dataset:
+    """Is it worth following up longer or more pupils before deciding? EVSI against its cost.
+
+    The decision is go / no-go on the total NPV; the evaluation informs the effect. ``n`` is
+    the number of extra pupils per arm (extending the follow-up of a cohort of ``k`` pupils a
+    year by ``m`` years gives ``n = k·m``). By default ``sd_unit`` is that of a risk difference,
+    ``sqrt(p1 (1 − p1) + p0 (1 − p0))`` at the posterior mean risks of the fit; see
+    :func:`simpact.voi.evsi` for the method.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``evsi``, ``cost`` and ``enbs`` over ``n``; attrs ``best_n``, ``n0``, ``evppi_limit``.
+
+    Examples
+    --------
+    >>> # followup_value(sim, n=[0, 50, 100, 400], cost_fixed=2e5, cost_per_unit=3e3)
+    """
+    total = npv(sim["cashflows"]["present_value"]).sum("actor")
+    nb = xr.concat([total, xr.zeros_like(total)], "scenario").assign_coords(
+        scenario=["invest", "do_nothing"]
+    )
+    if sd_unit is None:
+        try:
+            post = sim["fit"]["posterior"]
+            p1 = float(post["risk_treated"].mean())
+            p0 = float(post["risk_counterfactual"].mean())
+        except KeyError:
+            raise SimpactError(
+                "the simulation has no fitted risks (fit/posterior risk_treated, "
+                "risk_counterfactual); pass sd_unit",
+                field="sd_unit",
+            ) from None
+        sd_unit = float(np.sqrt(p1 * (1 - p1) + p0 * (1 - p0)))
+    out = evsi(
+        nb.assign_attrs(units=total.attrs.get("units", "SEK")),
+        sim["effects"]["reduction"],
+        n=n,
+        sd_unit=sd_unit,
+        cost_fixed=cost_fixed,
+        cost_per_unit=cost_per_unit,
+    )
+    out.attrs["sd_unit"] = sd_unit
+    return out
 
 
 def summarize_portfolio(pf: xr.Dataset) -> Summary:

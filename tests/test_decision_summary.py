@@ -165,3 +165,17 @@ def test_sensitivity_on_a_real_simulation(nata_sim):
     t = decision.tornado(npv, inputs)
     assert set(t["parameter"].values) == set(s1["parameter"].values)
     assert (np.diff(t["swing"].to_numpy()) <= 0).all()
+
+
+def test_value_of_following_up_longer(nata_sim, summary):
+    r = decision.followup_value(
+        nata_sim, n=[0, 10, 100, 1000, 1e7], cost_fixed=1e4, cost_per_unit=100.0
+    )
+    ev = r["evsi"].to_numpy()
+    assert ev[0] == 0
+    assert (np.diff(ev) >= -1e-6 * ev.max()).all()
+    # a study of the effect alone is worth at most EVPPI(effect), never more than EVPI
+    assert ev[-1] == pytest.approx(summary.value("evppi", "effect"), rel=0.05)
+    assert ev[-1] <= summary.value("evpi") * 1.01
+    assert float(r["cost"].sel(n=100)) == 1e4 + 100 * 100
+    assert 0 < r.attrs["sd_unit"] < 1
