@@ -335,6 +335,13 @@ def _check(spec: ModelSpec) -> None:
         fail("fund.repayment", "repayment shares cannot be negative")
     if abs(sum(fund.repayment.values()) - 1) > _TOLERANCE:
         fail("fund.repayment", f"shares must sum to 1, they sum to {sum(fund.repayment.values())}")
+    principal = sum(fund.fund_part.values())
+    due = drawn = 0.0
+    for year in sorted(set(fund.repayment) | set(fund.fund_part)):
+        due += fund.repayment.get(year, 0.0) * principal
+        drawn += fund.fund_part.get(year, 0.0)
+        if due > drawn + 1e-6 * max(principal, 1.0):
+            fail("fund.repayment", f"the plan repays money before it is drawn (year {year})")
     from simpact.fund import RULES  # the fund stage owns the rule registry
 
     if fund.rule not in RULES:

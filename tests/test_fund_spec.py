@@ -43,6 +43,7 @@ def test_every_rule_is_accepted(raw, rule):
         ({"repayment": {"5": 0.5, "30": 0.5}}, "fund.repayment"),  # beyond the horizon
         ({"horizon": 8, "repayment": {"5": 0.5, "9": 0.5}}, "fund.repayment"),
         ({"return_cap": -0.1}, "fund.return_cap"),
+        ({"repayment": {"2": 0.5, "6": 0.5}}, "fund.repayment"),  # repaid before it is drawn
         ({"repaying_actors": ["region"]}, "fund.repaying_actors"),
     ],
 )
