@@ -615,6 +615,8 @@ def portfolio(
             )
     last = max(p.start - 1 + int(p.savings["year"].max()) for p in projects)
     last = max(last, *allocations) if allocations else last
+    if years is not None and years < 1:
+        raise SimpactError(f"years must be >= 1, got {years}", field="years")
     n_years = years or last
     fund_years = np.arange(1, n_years + 1)
     units = projects[0].savings.attrs.get("units", "SEK")

@@ -345,8 +345,9 @@ def _check(spec: ModelSpec) -> None:
     from simpact.fund import RULES  # the fund stage owns the rule registry
 
     if fund.rule not in RULES:
-        fail("fund.rule", f"unknown repayment rule {fund.rule!r}; expected one of "
-             f"{', '.join(RULES)}")
+        fail(
+            "fund.rule", f"unknown repayment rule {fund.rule!r}; expected one of {', '.join(RULES)}"
+        )
     if not fund.repaying_actors:
         fail("fund.repaying_actors", "name at least one administration that repays")
     for actor in fund.repaying_actors:
