@@ -286,7 +286,8 @@ class Summary:
         One row per (metric, scope): ``mean``, ``lower``, ``upper`` (90 % interval),
         ``interval`` (which kind), ``mcse`` (of the mean or probability), ``mcse_lower`` and
         ``mcse_upper`` (quantile MCSE of the interval bounds of quantities), ``units`` and
-        ``median`` (payback and repayment years).
+        ``median`` with ``mcse_median`` (payback and repayment years; NaN unless the event
+        happens in more than half of the draws).
     text
         Citation-ready sentences in ``lang``.
     draws
@@ -370,8 +371,14 @@ def _row(draws: xr.DataArray, units: str, *, kind: str = "quantity") -> dict:
 
 
 def _median_row(draws: xr.DataArray, units: str) -> dict:
+    """A year row: ``mean`` and interval among draws where it happens; ``median`` over all draws
+    (a draw where it never happens counts as later than every year), with its quantile MCSE."""
     row = _row(draws, units)
-    row["median"] = float(draws.median()) if float(draws.notnull().mean()) >= 0.5 else np.nan
+    row["median"] = row["mcse_median"] = np.nan
+    if float(draws.notnull().mean()) > 0.5:
+        later = draws.fillna(float(draws.max()) + 1.0)
+        row["median"] = float(later.median())
+        row["mcse_median"] = float(mcse_quantile(later, 0.5))
     return row
 
 

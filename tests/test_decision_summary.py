@@ -179,3 +179,15 @@ def test_value_of_following_up_longer(nata_sim, summary):
     assert ev[-1] <= summary.value("evpi") * 1.01
     assert float(r["cost"].sel(n=100)) == 1e4 + 100 * 100
     assert 0 < r.attrs["sd_unit"] < 1
+
+
+def test_median_year_counts_never_as_later_than_every_year():
+    from simpact.decision import _median_row
+
+    # paid back in years 2, 3, 4 in three draws of five, never in two: the median over all five
+    # draws is year 4 (never sorts last), not year 3 (the median among those that pay back)
+    years = xr.DataArray([2.0, 3.0, 4.0, np.nan, np.nan], dims="draw")
+    row = _median_row(years, "project year")
+    assert row["median"] == 4.0
+    assert row["mean"] == 3.0  # the mean and interval are among draws that pay back
+    assert np.isnan(_median_row(years[[0, 3, 4]], "project year")["median"])
