@@ -11,10 +11,13 @@ Definitions (``domain.md``), for net benefit ``NB[draw, scenario]``:
 * EVPI = mean over draws of the row maximum − maximum over scenarios of the column mean;
 * EVPPI(θ) = the same formula on the fitted values of a flexible regression of the incremental
   net benefit on θ (Strong, Oakley & Brennan 2014, *Med Decis Making* 34:311). The regression
-  here is a ridge-penalised natural-cubic-spline basis: a 6-df spline per parameter, 3×3-df
-  tensor products for every pair, and products of the centred parameters for every triple; the
-  penalty is chosen by generalised cross-validation. Adding a parameter to a group only adds
-  columns, so the fit for a larger group nests the smaller one's.
+  here is a ridge-penalised natural-cubic-spline basis: a 6-df spline per parameter (knots at
+  its own quantiles), 3×3-df tensor products for every pair (groups of up to
+  :data:`MAX_PAIRS` parameters) and products of the centred parameters for every triple (up to
+  :data:`MAX_TRIPLES`); the penalty is chosen per alternative by generalised cross-validation.
+  Within those sizes adding a parameter to a group only adds columns, so the fit for a larger
+  group nests the smaller one's. A parameter with at most 7 distinct values gets indicator
+  columns instead of a spline.
 * EVSI for a study of ``n`` more units (pupils, pupil-years) informing one parameter θ: the
   Gaussian approximation of Jalal & Alarid-Escudero (2018, *Med Decis Making* 38:174): the
   preposterior mean of θ is ``E θ + (θ − E θ) √(n / (n + n0))`` with ``n0 = sd_unit² / Var θ``
@@ -34,6 +37,10 @@ import xarray as xr
 from simpact.errors import SimpactError
 
 SAMPLE_DIMS = ("chain", "draw")
+MAX_PAIRS = 15
+"""Pairwise tensor products are used for groups of up to this many parameters."""
+MAX_TRIPLES = 8
+"""Three-way products are used for groups of up to this many parameters."""
 
 
 def sample_dims(x: xr.DataArray | xr.Dataset, name: str = "nb") -> tuple[str, ...]:
@@ -245,10 +252,10 @@ class _Fit:
         blocks = [t.basis(x[:, j]) for j, t in enumerate(self.main)]
         d = x.shape[1]
         small = [t.basis(x[:, j]) for j, t in enumerate(self.pair)]
-        for i, j in combinations(range(d), 2):
+        for i, j in combinations(range(d), 2) if d <= MAX_PAIRS else ():
             blocks.append((small[i][:, :, None] * small[j][:, None, :]).reshape(len(x), -1))
         lin = [t.linear(x[:, j]) for j, t in enumerate(self.main)]
-        for i, j, k in combinations(range(d), 3):
+        for i, j, k in combinations(range(d), 3) if d <= MAX_TRIPLES else ():
             blocks.append((lin[i] * lin[j] * lin[k])[:, None])
         return np.column_stack(blocks)
 
