@@ -12,12 +12,12 @@ Definitions (``domain.md``), for net benefit ``NB[draw, scenario]``:
 * EVPPI(θ) = the same formula on the fitted values of a flexible regression of the incremental
   net benefit on θ (Strong, Oakley & Brennan 2014, *Med Decis Making* 34:311). The regression
   here is a ridge-penalised natural-cubic-spline basis: a 6-df spline per parameter (knots at
-  its own quantiles), 3×3-df tensor products for every pair (groups of up to
-  :data:`MAX_PAIRS` parameters) and products of the centred parameters for every triple (up to
-  :data:`MAX_TRIPLES`); the penalty is chosen per alternative by generalised cross-validation.
-  Within those sizes adding a parameter to a group only adds columns, so the fit for a larger
-  group nests the smaller one's. A parameter with at most 7 distinct values gets indicator
-  columns instead of a spline.
+  its own quantiles), 3×3-df tensor products for every pair (products of the centred
+  parameters in groups larger than :data:`MAX_PAIRS`) and products of the centred parameters
+  for every triple (groups of up to :data:`MAX_TRIPLES`); the penalty is chosen per
+  alternative by generalised cross-validation. Within those sizes adding a parameter to a
+  group only adds columns, so the fit for a larger group nests the smaller one's. A parameter
+  with at most 7 distinct values gets indicator columns instead of a spline.
 * EVSI for a study of ``n`` more units (pupils, pupil-years) informing one parameter θ: the
   Gaussian approximation of Jalal & Alarid-Escudero (2018, *Med Decis Making* 38:174): the
   preposterior mean of θ is ``E θ + (θ − E θ) √(n / (n + n0))`` with ``n0 = sd_unit² / Var θ``
@@ -38,7 +38,8 @@ from simpact.errors import SimpactError
 
 SAMPLE_DIMS = ("chain", "draw")
 MAX_PAIRS = 15
-"""Pairwise tensor products are used for groups of up to this many parameters."""
+"""Pairwise spline tensor products for groups of up to this many parameters (beyond: products
+of the centred parameters)."""
 MAX_TRIPLES = 8
 """Three-way products are used for groups of up to this many parameters."""
 
@@ -251,10 +252,12 @@ class _Fit:
     def design(self, x: np.ndarray) -> np.ndarray:
         blocks = [t.basis(x[:, j]) for j, t in enumerate(self.main)]
         d = x.shape[1]
-        small = [t.basis(x[:, j]) for j, t in enumerate(self.pair)]
-        for i, j in combinations(range(d), 2) if d <= MAX_PAIRS else ():
-            blocks.append((small[i][:, :, None] * small[j][:, None, :]).reshape(len(x), -1))
         lin = [t.linear(x[:, j]) for j, t in enumerate(self.main)]
+        # pairs: spline tensor products, or (large groups) products of the centred parameters
+        small = [t.basis(x[:, j]) for j, t in enumerate(self.pair)] if d <= MAX_PAIRS else lin
+        for i, j in combinations(range(d), 2):
+            a, b = small[i].reshape(len(x), -1), small[j].reshape(len(x), -1)
+            blocks.append((a[:, :, None] * b[:, None, :]).reshape(len(x), -1))
         for i, j, k in combinations(range(d), 3) if d <= MAX_TRIPLES else ():
             blocks.append((lin[i] * lin[j] * lin[k])[:, None])
         return np.column_stack(blocks)
