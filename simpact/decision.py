@@ -1,15 +1,25 @@
-"""Decision summaries: NPV, P(NPV > 0), repayment, shortfall and payback, with honest error.
+"""Decision summaries: NPV, P(NPV > 0), repayment, payback, value of information, with honest error.
 
 Every number is a summary of the same joint Monte Carlo draws: a mean with its 90 % interval
 (P5–P95 of the draws), and for probabilities the Monte Carlo standard error (MCSE, from ArviZ,
-accounting for the autocorrelation of MCMC draws) with a 90 % Monte Carlo interval.
+accounting for the autocorrelation of MCMC draws) with a 90 % Monte Carlo interval; the interval
+bounds of quantities carry their own quantile MCSE (``mcse_lower``, ``mcse_upper``).
 
-The functions on plain arrays (:func:`npv`, :func:`payback_year`, :func:`probability`) work on any
-``xarray.DataArray`` with the sample dims ``(chain, draw)``, so draws from elsewhere plug in.
+Decisions between alternatives work on a net-benefit DataArray with a ``scenario`` dim and
+sample dims ``(chain, draw)`` or a single ``draw`` dim (both accepted everywhere):
+
+* :func:`prob_best`: the probability each alternative is best; with a ``wtp`` dim (from
+  :func:`net_benefit`) or a ``discount_rate`` dim (from :func:`at_discount_rates`) it is the
+  acceptability curve;
+* :func:`frontier`: the acceptability frontier -- the probability that the alternative with the
+  highest *expected* net benefit is best (not the highest curve);
+* :func:`evpi`, :func:`evppi`, :func:`evsi` (from :mod:`simpact.voi`) and :func:`tornado`,
+  :func:`sobol_first` (from :mod:`simpact.sensitivity`), re-exported here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import arviz as az
@@ -19,6 +29,34 @@ import xarray as xr
 from scipy.stats import norm
 
 from simpact import i18n
+from simpact.errors import SimpactError
+from simpact.sensitivity import sobol_first, tornado
+from simpact.voi import _check_nb, evpi, evppi, evsi, parameters, sample_dims
+
+__all__ = [
+    "CI_PROB",
+    "Summary",
+    "at_discount_rates",
+    "draws_needed",
+    "evpi",
+    "evppi",
+    "evsi",
+    "followup_value",
+    "frontier",
+    "mcse",
+    "mcse_quantile",
+    "net_benefit",
+    "npv",
+    "parameters",
+    "payback_year",
+    "prob_best",
+    "probability",
+    "sobol_first",
+    "summarize",
+    "summarize_portfolio",
+    "tornado",
+    "uncertain_inputs",
+]
 
 CI_PROB = 0.90
 """The one interval used everywhere: 90 % equal-tailed (P5–P95)."""
@@ -49,17 +87,193 @@ def payback_year(present_value: xr.DataArray) -> xr.DataArray:
     return year.where(~negative.isel(year=-1)).astype(float).assign_attrs(units="project year")
 
 
+def _chains(x: xr.DataArray) -> xr.DataArray:
+    """``x`` with sample dims ``(chain, draw)`` (a lone ``draw`` dim becomes one chain)."""
+    dims = sample_dims(x, "draws")
+    return x if dims == SAMPLE_DIMS else x.expand_dims(chain=1)
+
+
 def mcse(x: xr.DataArray) -> xr.DataArray:
-    """Monte Carlo standard error of the mean of ``x`` over ``(chain, draw)``."""
-    x = x.astype(float)
+    """Monte Carlo standard error of the mean of ``x`` over its sample dims (ArviZ).
+
+    Examples
+    --------
+    >>> x = xr.DataArray(np.random.default_rng(0).normal(size=(4, 1000)), dims=("chain", "draw"))
+    >>> 0.01 < float(mcse(x)) < 0.02                      # about 1 / sqrt(4000)
+    True
+    """
+    x = _chains(x).astype(float)
     if x.sizes["draw"] * x.sizes["chain"] < 4 or float(x.std()) == 0:
         return xr.zeros_like(x.isel(chain=0, draw=0, drop=True))
     return az.mcse(x, method="mean")
 
 
+def mcse_quantile(x: xr.DataArray, prob: float) -> xr.DataArray:
+    """Monte Carlo standard error of the ``prob`` quantile of ``x`` (ArviZ ``method="quantile"``).
+
+    Examples
+    --------
+    >>> x = xr.DataArray(np.random.default_rng(0).normal(size=(4, 1000)), dims=("chain", "draw"))
+    >>> 0.02 < float(mcse_quantile(x, 0.05)) < 0.06
+    True
+    """
+    x = _chains(x).astype(float)
+    if x.sizes["draw"] * x.sizes["chain"] < 4 or float(x.std()) == 0:
+        return xr.zeros_like(x.isel(chain=0, draw=0, drop=True))
+    return az.mcse(x, method="quantile", prob=prob)
+
+
 def probability(event: xr.DataArray) -> tuple[float, float]:
     """Share of draws where ``event`` holds, and its Monte Carlo standard error."""
-    return float(event.mean(SAMPLE_DIMS)), float(mcse(event))
+    dims = sample_dims(event, "event")
+    return float(event.mean(dims)), float(mcse(event))
+
+
+def draws_needed(x: xr.DataArray, *, target: float, quantile: float | None = None) -> int:
+    """Draws needed for the MCSE of the mean (or a ``quantile``) of ``x`` to reach ``target``.
+
+    MCSE falls as one over the square root of the (effective) number of draws, so
+    ``n_needed = n · (mcse / target)²``, rounded up; autocorrelation of MCMC draws is accounted
+    for because the current MCSE already includes it.
+
+    Examples
+    --------
+    >>> event = xr.DataArray(np.random.default_rng(0).random(1000) < 0.5, dims="draw")
+    >>> 8000 < draws_needed(event, target=0.005) < 12000   # sqrt(0.25 / n) = 0.005 at n = 10 000
+    True
+    """
+    if not target > 0:
+        raise SimpactError(f"target precision must be > 0, got {target}", field="target")
+    n = int(np.prod([x.sizes[d] for d in sample_dims(x, "x")]))
+    se = float(mcse(x) if quantile is None else mcse_quantile(x, quantile))
+    return int(np.ceil(n * (se / target) ** 2))
+
+
+def prob_best(nb: xr.DataArray) -> xr.DataArray:
+    """Probability that each alternative has the highest net benefit.
+
+    Ties go to the first scenario listed. With a ``wtp`` or ``discount_rate`` dim this is the
+    acceptability curve of each alternative.
+
+    Parameters
+    ----------
+    nb
+        Net benefit with a ``scenario`` dim and sample dims ``(chain, draw)`` or ``(draw,)``.
+
+    Returns
+    -------
+    xarray.DataArray
+        Over ``scenario`` (and any other dims of ``nb``); sums to 1 over ``scenario``.
+
+    Examples
+    --------
+    >>> nb = xr.DataArray([[1, 0], [1, 0], [1, 0], [-10, 0]], dims=("draw", "scenario"),
+    ...                   coords={"scenario": ["a", "b"]})
+    >>> prob_best(nb).values.tolist()
+    [0.75, 0.25]
+    """
+    dims = _check_nb(nb)
+    best = nb.argmax("scenario")
+    scen = xr.DataArray(np.arange(nb.sizes["scenario"]), dims="scenario")
+    out = (best == scen).mean(dims)
+    if "scenario" in nb.coords:
+        out = out.assign_coords(scenario=nb["scenario"])
+    return out.transpose("scenario", ...).assign_attrs(units="1", description="P(best)")
+
+
+def frontier(nb: xr.DataArray) -> xr.Dataset:
+    """The acceptability frontier: P(best) of the alternative with the highest *mean* NB.
+
+    This is not the highest acceptability curve: an alternative can be most often best yet have
+    a lower expected net benefit (a rare large loss), and the decision rule under uncertainty is
+    to pick the highest expectation.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``optimal`` (the scenario with the highest mean), ``probability`` (its P(best)) and
+        ``expected`` (its mean net benefit), over any dims of ``nb`` besides sample and scenario.
+
+    Examples
+    --------
+    >>> nb = xr.DataArray([[1, 0], [1, 0], [1, 0], [-10, 0]], dims=("draw", "scenario"),
+    ...                   coords={"scenario": ["a", "b"]})
+    >>> f = frontier(nb)
+    >>> str(f["optimal"].values), float(f["probability"])
+    ('b', 0.25)
+    """
+    dims = _check_nb(nb)
+    mean = nb.mean(dims)
+    pick = mean.argmax("scenario")
+    p = prob_best(nb)
+    labels = (
+        nb["scenario"].to_numpy() if "scenario" in nb.coords else np.arange(nb.sizes["scenario"])
+    )
+    out = xr.Dataset(
+        {
+            "optimal": xr.DataArray(labels[pick.to_numpy()], dims=pick.dims, coords=pick.coords),
+            "probability": p.isel(scenario=pick, drop=True).assign_attrs(units="1"),
+            "expected": mean.isel(scenario=pick, drop=True).assign_attrs(
+                units=nb.attrs.get("units", "")
+            ),
+        }
+    )
+    return out
+
+
+def net_benefit(
+    money: xr.DataArray, outcome: xr.DataArray | None = None, *, wtp: Sequence[float] | float = 0.0
+) -> xr.DataArray:
+    """Net benefit with a non-monetised outcome valued at a willingness to pay.
+
+    ``money + wtp · outcome``, over a new dim ``wtp``.
+
+    Parameters
+    ----------
+    money
+        Monetary net benefit (e.g. NPV) per draw and scenario.
+    outcome
+        The non-monetised outcome per draw and scenario (e.g. pupils back in school).
+    wtp
+        Values of one unit of ``outcome`` (SEK per unit); becomes dim ``wtp``.
+
+    Examples
+    --------
+    >>> m = xr.DataArray([[-1.0, 0.0]], dims=("draw", "scenario"))
+    >>> o = xr.DataArray([[2.0, 0.0]], dims=("draw", "scenario"))
+    >>> net_benefit(m, o, wtp=[0, 1]).sel(scenario=0).values.ravel().tolist()
+    [-1.0, 1.0]
+    """
+    lam = xr.DataArray(np.atleast_1d(np.asarray(wtp, dtype=float)), dims="wtp")
+    lam = lam.assign_coords(wtp=lam.values)
+    out = money + (lam * outcome if outcome is not None else 0 * lam)
+    return out.assign_attrs(units=money.attrs.get("units", "SEK"))
+
+
+def at_discount_rates(net: xr.DataArray, *, rates: Sequence[float]) -> xr.DataArray:
+    """Present value of yearly net cash flows at each discount rate (dim ``discount_rate``).
+
+    End-of-year timing: a flow in project year ``t`` is divided by ``(1 + r) ** t``.
+
+    Examples
+    --------
+    >>> net = xr.DataArray([[-100.0, 110.0]], dims=("draw", "year"), coords={"year": [0, 1]})
+    >>> (at_discount_rates(net, rates=[0.0, 0.1]).values.round(6) + 0.0).tolist()
+    [[10.0, 0.0]]
+    """
+    if "year" not in net.dims:
+        raise SimpactError(f"net needs a 'year' dim; it has {tuple(net.dims)}", field="net")
+    r = np.atleast_1d(np.asarray(rates, dtype=float))
+    if (r <= -1).any():
+        raise SimpactError("discount rates must be > -1", field="rates")
+    rate = xr.DataArray(r, dims="discount_rate", coords={"discount_rate": r})
+    factor = (1 + rate) ** -net["year"].astype(float)
+    out = (net.drop_vars("calendar_year", errors="ignore") * factor).sum("year")
+    return out.assign_attrs(units=net.attrs.get("units", "SEK"))
+
+
+BREAKEVEN_YEARS = 4
+"""The Swedish electoral period: break-even within it is Nilsson & Wadeskog's test."""
 
 
 @dataclass(frozen=True)
@@ -70,12 +284,16 @@ class Summary:
     ----------
     table
         One row per (metric, scope): ``mean``, ``lower``, ``upper`` (90 % interval),
-        ``interval`` (which kind), ``mcse`` and ``units``.
+        ``interval`` (which kind), ``mcse`` (of the mean or probability), ``mcse_lower`` and
+        ``mcse_upper`` (quantile MCSE of the interval bounds of quantities), ``units`` and
+        ``median`` with ``mcse_median`` (payback and repayment years; NaN unless the event
+        happens in more than half of the draws).
     text
         Citation-ready sentences in ``lang``.
     draws
-        The per-draw quantities behind the table (``npv`` by actor and total, ``payback_year``,
-        repayment indicators), for figures that must show the same numbers.
+        The per-draw quantities behind the table (``npv`` by actor and total, ``payback_year``
+        total and ``payback_year_actor``, repayment indicators, ``repayment_year``), for
+        figures that must show the same numbers.
     """
 
     table: pd.DataFrame
@@ -90,6 +308,31 @@ class Summary:
         """One number from the table."""
         return float(self.table.loc[(metric, scope), column])
 
+    def draws_needed(self, target: float, *, metrics: Sequence[str] | None = None) -> int:
+        """Monte Carlo draws needed for every probability in the table to have MCSE <= ``target``.
+
+        ``n · (mcse / target)²`` for the least precise probability row (optionally only rows
+        of ``metrics``); pass it as ``draws=`` to :func:`simpact.simulate` to reach the target.
+
+        Examples
+        --------
+        >>> index = pd.MultiIndex.from_tuples([("p", "total")], names=["metric", "scope"])
+        >>> t = pd.DataFrame({"interval": ["Monte Carlo 90 %"], "mcse": [0.01]}, index=index)
+        >>> Summary(t, [], xr.Dataset(coords={"draw": np.arange(1000)})).draws_needed(0.005)
+        4000
+        """
+        if not target > 0:
+            raise SimpactError(f"target precision must be > 0, got {target}", field="target")
+        rows = self.table[self.table["interval"] == _MC_INTERVAL]
+        if metrics is not None:
+            rows = rows[rows.index.get_level_values("metric").isin(list(metrics))]
+        n = int(np.prod([self.draws.sizes[d] for d in sample_dims(self.draws, "draws")]))
+        worst = float(np.nanmax(rows["mcse"].to_numpy(), initial=0.0))
+        return max(int(np.ceil(n * (worst / target) ** 2)), 1)
+
+
+_MC_INTERVAL = "Monte Carlo 90 %"
+
 
 def _row(draws: xr.DataArray, units: str, *, kind: str = "quantity") -> dict:
     if kind == "probability":
@@ -98,64 +341,187 @@ def _row(draws: xr.DataArray, units: str, *, kind: str = "quantity") -> dict:
             "mean": p,
             "lower": max(0.0, p - _Z * se),
             "upper": min(1.0, p + _Z * se),
-            "interval": "Monte Carlo 90 %",
+            "interval": _MC_INTERVAL,
             "mcse": se,
             "units": "1",
         }
     valid = draws.where(np.isfinite(draws))
-    lower, upper = np.nanquantile(valid, [(1 - CI_PROB) / 2, (1 + CI_PROB) / 2]) if valid.notnull().any() else (np.nan, np.nan)
+    probs = [(1 - CI_PROB) / 2, (1 + CI_PROB) / 2]
+    if not valid.notnull().any():
+        return {
+            "mean": np.nan,
+            "lower": np.nan,
+            "upper": np.nan,
+            "interval": "P5–P95",
+            "mcse": np.nan,
+            "units": units,
+        }
+    lower, upper = np.nanquantile(valid, probs)
+    complete = bool(valid.notnull().all())
     return {
         "mean": float(valid.mean()),
         "lower": float(lower),
         "upper": float(upper),
         "interval": "P5–P95",
-        "mcse": float(mcse(valid)) if valid.notnull().all() else np.nan,
+        "mcse": float(mcse(valid)) if complete else np.nan,
+        "mcse_lower": float(mcse_quantile(valid, probs[0])) if complete else np.nan,
+        "mcse_upper": float(mcse_quantile(valid, probs[1])) if complete else np.nan,
         "units": units,
     }
 
 
-def summarize(sim: xr.DataTree, *, lang: str = "en") -> Summary:
+def _median_row(draws: xr.DataArray, units: str) -> dict:
+    """A year row: ``mean`` and interval among draws where it happens; ``median`` over all draws
+    (a draw where it never happens counts as later than every year), with its quantile MCSE."""
+    row = _row(draws, units)
+    row["median"] = row["mcse_median"] = np.nan
+    if float(draws.notnull().mean()) > 0.5:
+        later = draws.fillna(float(draws.max()) + 1.0)
+        row["median"] = float(later.median())
+        row["mcse_median"] = float(mcse_quantile(later, 0.5))
+    return row
+
+
+def _breakeven(present_value: xr.DataArray, years: int = BREAKEVEN_YEARS) -> xr.DataArray:
+    """Cumulative discounted net benefit >= 0 at the end of ``years`` (an electoral period)."""
+    cum = present_value.sel(year=present_value["year"] <= years).sum("year")
+    return cum >= 0
+
+
+def uncertain_inputs(sim: xr.DataTree) -> xr.Dataset:
+    """Every uncertain input of a simulation, one variable per input: the ``inputs`` group plus
+    the effect draw (``effect``, the fall in risk per person reached).
+
+    This is what EVPPI, :func:`tornado` and :func:`sobol_first` take as parameters; every
+    variable shares the sample dims of the cash flows (one joint draw per iteration).
+
+    Examples
+    --------
+    >>> # tornado(npv(sim["cashflows"]["present_value"]).sum("actor"), uncertain_inputs(sim))
+    """
+    inputs = sim["inputs"].to_dataset() if "inputs" in sim.children else xr.Dataset()
+    return inputs.assign(effect=sim["effects"]["reduction"])
+
+
+def _voi_rows(sim: xr.DataTree, total: xr.DataArray, units: str) -> dict:
+    """EVPI and EVPPI per input group of the go / no-go decision (total NPV against 0)."""
+    nb = (
+        xr.concat([total, xr.zeros_like(total)], "scenario")
+        .assign_coords(scenario=["invest", "do_nothing"])
+        .assign_attrs(units=units)
+    )
+    rows = {("evpi", "total"): _plain(float(evpi(nb)), units)}
+    try:
+        params = parameters(uncertain_inputs(sim))
+    except SimpactError:  # nothing uncertain besides fixed inputs: no partial value to report
+        return rows
+    for group, value in evppi(nb, params).to_series().items():
+        rows[("evppi", str(group))] = _plain(float(value), units)
+    return rows
+
+
+def _plain(value: float, units: str) -> dict:
+    return {
+        "mean": value,
+        "lower": np.nan,
+        "upper": np.nan,
+        "interval": "–",
+        "mcse": np.nan,
+        "units": units,
+    }
+
+
+def summarize(sim: xr.DataTree, *, lang: str = "en", voi: bool = True) -> Summary:
     """Summarise a simulation (cash flows + fund) into the numbers a decision paper cites.
 
     Parameters
     ----------
     sim
-        The tree from :func:`simpact.simulate` (groups ``effects``, ``cashflows``, ``fund``).
+        The tree from :func:`simpact.simulate` (groups ``effects``, ``inputs``, ``cashflows``,
+        ``fund``).
     lang
         ``"en"`` or ``"sv"`` for the sentences in ``text``.
+    voi
+        Add the value of information of the go / no-go decision (invest vs do nothing):
+        ``("evpi", "total")`` and ``("evppi", <input group>)``.
 
     Returns
     -------
     Summary
-        ``table`` (DataFrame indexed by metric and scope), ``text`` and ``draws``.
+        ``table`` (DataFrame indexed by metric and scope), ``text`` and ``draws``. Rows:
+        ``npv``, ``p_npv_positive``, ``bcr`` (actors with costs, and total),
+        ``p_breakeven_4y``, ``payback_year``, ``p_payback`` per actor and ``total``; the fund's
+        ``p_full_on_schedule``, ``p_full_by_horizon``, ``expected_shortfall``,
+        ``shortfall_given_short``, ``repaid_share``, ``repayment_year`` and its distribution
+        ``p_repaid_by_year`` (scope: the year, from the year before the last instalment);
+        ``effect_risk_difference``; ``evpi`` / ``evppi`` (if ``voi``).
     """
     i18n.check_lang(lang)
     cf = sim["cashflows"].to_dataset()
     fund = sim["fund"].to_dataset()
     effects = sim["effects"].to_dataset()
     units = cf["present_value"].attrs["units"]
+    actors = [str(a) for a in cf["actor"].to_numpy()]
 
-    by_actor = npv(cf["present_value"])
+    pv = cf["present_value"]
+    by_actor = npv(pv)
     total = by_actor.sum("actor")
-    payback = payback_year(cf["present_value"].sum("actor"))
+    payback = payback_year(pv.sum("actor"))
+    payback_actor = payback_year(pv)
+    pv_benefit = (cf["savings"] * cf["discount_factor"]).sum("year")
+    pv_cost = (cf["costs"] * cf["discount_factor"]).sum("year")
     rows: dict[tuple[str, str], dict] = {}
     rows[("effect_risk_difference", "treated")] = _row(effects["risk_difference"], "1")
-    for actor in by_actor["actor"].to_numpy():
-        rows[("npv", str(actor))] = _row(by_actor.sel(actor=actor), units)
+    for actor in actors:
+        rows[("npv", actor)] = _row(by_actor.sel(actor=actor), units)
     rows[("npv", "total")] = _row(total, units)
-    for actor in by_actor["actor"].to_numpy():
-        rows[("p_npv_positive", str(actor))] = _row(by_actor.sel(actor=actor) > 0, "1", kind="probability")
+    for actor in actors:
+        rows[("p_npv_positive", actor)] = _row(
+            by_actor.sel(actor=actor) > 0, "1", kind="probability"
+        )
     rows[("p_npv_positive", "total")] = _row(total > 0, "1", kind="probability")
     rows[("p_full_on_schedule", "fund")] = _row(fund["full_on_schedule"], "1", kind="probability")
     rows[("p_full_by_horizon", "fund")] = _row(fund["full_by_horizon"], "1", kind="probability")
     rows[("expected_shortfall", "fund")] = _row(fund["shortfall"], units)
     short = fund["shortfall"].where(~fund["full_on_schedule"])
-    rows[("shortfall_given_short", "fund")] = _row(short, units) if short.notnull().any() else {
-        "mean": 0.0, "lower": 0.0, "upper": 0.0, "interval": "P5–P95", "mcse": 0.0, "units": units}
+    rows[("shortfall_given_short", "fund")] = (
+        _row(short, units)
+        if short.notnull().any()
+        else {
+            "mean": 0.0,
+            "lower": 0.0,
+            "upper": 0.0,
+            "interval": "P5–P95",
+            "mcse": 0.0,
+            "units": units,
+        }
+    )
     rows[("repaid_share", "fund")] = _row(fund["repaid_share"], "1")
+    rows[("repayment_year", "fund")] = _median_row(fund["repayment_year"], "project year")
+    for year in fund["year"].to_numpy():
+        if year >= int(fund.attrs["last_instalment_year"]) - 1:
+            by = fund["repayment_year"] <= year  # NaN (never) compares False
+            rows[("p_repaid_by_year", str(int(year)))] = _row(by, "1", kind="probability")
     rows[("p_payback", "total")] = _row(payback.notnull(), "1", kind="probability")
-    rows[("payback_year", "total")] = _row(payback, "project year")
-    rows[("payback_year", "total")]["median"] = float(payback.median()) if payback.notnull().mean() >= 0.5 else np.nan
+    rows[("payback_year", "total")] = _median_row(payback, "project year")
+    for actor in actors:
+        rows[("p_payback", actor)] = _row(
+            payback_actor.sel(actor=actor).notnull(), "1", kind="probability"
+        )
+        rows[("payback_year", actor)] = _median_row(payback_actor.sel(actor=actor), "project year")
+    for actor in actors:
+        cost = pv_cost.sel(actor=actor)
+        if bool((cost > 0).all()):
+            rows[("bcr", actor)] = _row(pv_benefit.sel(actor=actor) / cost, "1")
+    if bool((pv_cost.sum("actor") > 0).all()):
+        rows[("bcr", "total")] = _row(pv_benefit.sum("actor") / pv_cost.sum("actor"), "1")
+    for actor in actors:
+        rows[("p_breakeven_4y", actor)] = _row(
+            _breakeven(pv.sel(actor=actor)), "1", kind="probability"
+        )
+    rows[("p_breakeven_4y", "total")] = _row(_breakeven(pv.sum("actor")), "1", kind="probability")
+    if voi:
+        rows.update(_voi_rows(sim, total, units))
 
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index = pd.MultiIndex.from_tuples(table.index, names=["metric", "scope"])
@@ -163,13 +529,102 @@ def summarize(sim: xr.DataTree, *, lang: str = "en") -> Summary:
         {
             "npv": xr.concat([by_actor, total.expand_dims(actor=["total"])], "actor"),
             "payback_year": payback,
+            "payback_year_actor": payback_actor,
             "full_on_schedule": fund["full_on_schedule"],
             "full_by_horizon": fund["full_by_horizon"],
             "shortfall": fund["shortfall"],
             "repaid_share": fund["repaid_share"],
+            "repayment_year": fund["repayment_year"],
         }
     )
     return Summary(table=table, text=_sentences(sim, table, lang), draws=draws, lang=lang)
+
+
+def followup_value(
+    sim: xr.DataTree,
+    *,
+    n: Sequence[float],
+    cost_fixed: float = 0.0,
+    cost_per_unit: float = 0.0,
+    sd_unit: float | None = None,
+) -> xr.Dataset:
+    """Is it worth following up longer or more pupils before deciding? EVSI against its cost.
+
+    The decision is go / no-go on the total NPV; the evaluation informs the effect. ``n`` is
+    the number of extra pupils per arm (extending the follow-up of a cohort of ``k`` pupils a
+    year by ``m`` years gives ``n = k·m``). By default ``sd_unit`` is that of a risk difference,
+    ``sqrt(p1 (1 − p1) + p0 (1 − p0))`` at the posterior mean risks of the fit; see
+    :func:`simpact.voi.evsi` for the method.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``evsi``, ``cost`` and ``enbs`` over ``n``; attrs ``best_n``, ``n0``, ``evppi_limit``.
+
+    Examples
+    --------
+    >>> # followup_value(sim, n=[0, 50, 100, 400], cost_fixed=2e5, cost_per_unit=3e3)
+    """
+    total = npv(sim["cashflows"]["present_value"]).sum("actor")
+    nb = xr.concat([total, xr.zeros_like(total)], "scenario").assign_coords(
+        scenario=["invest", "do_nothing"]
+    )
+    if sd_unit is None:
+        try:
+            post = sim["fit"]["posterior"]
+            p1 = float(post["risk_treated"].mean())
+            p0 = float(post["risk_counterfactual"].mean())
+        except KeyError:
+            raise SimpactError(
+                "the simulation has no fitted risks (fit/posterior risk_treated, "
+                "risk_counterfactual); pass sd_unit",
+                field="sd_unit",
+            ) from None
+        sd_unit = float(np.sqrt(p1 * (1 - p1) + p0 * (1 - p0)))
+    out = evsi(
+        nb.assign_attrs(units=total.attrs.get("units", "SEK")),
+        sim["effects"]["reduction"],
+        n=n,
+        sd_unit=sd_unit,
+        cost_fixed=cost_fixed,
+        cost_per_unit=cost_per_unit,
+    )
+    out.attrs["sd_unit"] = sd_unit
+    return out
+
+
+def summarize_portfolio(pf: xr.Dataset) -> Summary:
+    """Summarise a revolving fund from :func:`simpact.fund.portfolio`: solvency with bands.
+
+    Rows (scope = fund year): ``balance`` (mean, P5–P95 band, quantile MCSE),
+    ``p_capital_intact`` (nothing lost so far), ``p_cannot_pay`` (the fund has failed to pay a
+    committed draw by then, so the board had to top it up), ``outstanding``; and for scope
+    ``"fund"`` at the last year: ``written_off``, ``topup`` (total top-ups).
+
+    Examples
+    --------
+    >>> from simpact import fund
+    >>> s = xr.DataArray([[0, 0, 0, 0, 1e6, 1e6], [0] * 6], dims=("draw", "year"),
+    ...                  coords={"year": np.arange(1, 7)})
+    >>> pf = fund.portfolio([fund.Project("a", s, drawn={1: 2e6})], allocations={1: 2e6})
+    >>> summarize_portfolio(pf).value("p_capital_intact", "6")
+    0.5
+    """
+    units = pf["balance"].attrs.get("units", "SEK")
+    rows: dict[tuple[str, str], dict] = {}
+    for year in pf["year"].to_numpy():
+        at = pf.sel(year=year)
+        scope = str(int(year))
+        rows[("balance", scope)] = _row(at["balance"], units)
+        rows[("outstanding", scope)] = _row(at["outstanding"], units)
+        rows[("p_capital_intact", scope)] = _row(at["capital_intact"], "1", kind="probability")
+        rows[("p_cannot_pay", scope)] = _row(at["cannot_pay"], "1", kind="probability")
+    last = pf.isel(year=-1)
+    rows[("written_off", "fund")] = _row(last["written_off"], units)
+    rows[("topup", "fund")] = _row(pf["topup"].sum("year"), units)
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index = pd.MultiIndex.from_tuples(table.index, names=["metric", "scope"])
+    return Summary(table=table, text=[], draws=pf)
 
 
 def _sentences(sim: xr.DataTree, table: pd.DataFrame, lang: str) -> list[str]:
@@ -191,17 +646,55 @@ def _sentences(sim: xr.DataTree, table: pd.DataFrame, lang: str) -> list[str]:
     if not np.isnan(pay_year.get("median", np.nan)):
         median = s["payback_median"].format(year=int(pay_year["median"]))
     pp = lambda v: i18n.number(100 * v, lang, digits=1)  # noqa: E731
-    return [
-        s["effect"].format(name=name, outcome=outcome, rd=pp(eff["mean"]), lo=pp(eff["lower"]),
-                           hi=pp(eff["upper"]), p=i18n.percent(p_better, lang)),
-        s["npv"].format(mean=i18n.msek(npv_t["mean"], lang), lo=i18n.msek(npv_t["lower"], lang),
-                        hi=i18n.msek(npv_t["upper"], lang), p=i18n.percent(p_pos["mean"], lang),
-                        mc=i18n.percent(p_pos["mcse"], lang, digits=1)),
-        s["repay"].format(name=name, year=year, p=i18n.percent(repay["mean"], lang),
-                          mc=i18n.percent(repay["mcse"], lang, digits=1)),
-        s["shortfall"].format(year=year, mean=i18n.msek(short["mean"], lang),
-                              principal=i18n.msek(float(fund["principal"]), lang),
-                              lo=i18n.msek(short["lower"], lang), hi=i18n.msek(short["upper"], lang)),
-        s["payback"].format(horizon=sim["cashflows"].sizes["year"], p=i18n.percent(pay["mean"], lang),
-                            median=median),
+    out = [
+        s["effect"].format(
+            name=name,
+            outcome=outcome,
+            rd=pp(eff["mean"]),
+            lo=pp(eff["lower"]),
+            hi=pp(eff["upper"]),
+            p=i18n.percent(p_better, lang),
+        ),
+        s["npv"].format(
+            mean=i18n.msek(npv_t["mean"], lang),
+            lo=i18n.msek(npv_t["lower"], lang),
+            hi=i18n.msek(npv_t["upper"], lang),
+            p=i18n.percent(p_pos["mean"], lang),
+            mc=i18n.percent(p_pos["mcse"], lang, digits=1),
+        ),
+        s["repay"].format(
+            name=name,
+            year=year,
+            p=i18n.percent(repay["mean"], lang),
+            mc=i18n.percent(repay["mcse"], lang, digits=1),
+        ),
+        s["shortfall"].format(
+            year=year,
+            mean=i18n.msek(short["mean"], lang),
+            principal=i18n.msek(float(fund["principal"]), lang),
+            lo=i18n.msek(short["lower"], lang),
+            hi=i18n.msek(short["upper"], lang),
+        ),
+        s["payback"].format(
+            horizon=sim["cashflows"].sizes["year"], p=i18n.percent(pay["mean"], lang), median=median
+        ),
     ]
+    be = get("p_breakeven_4y", "total")
+    out.append(
+        s["breakeven"].format(
+            years=BREAKEVEN_YEARS,
+            p=i18n.percent(be["mean"], lang),
+            mc=i18n.percent(be["mcse"], lang, digits=1),
+        )
+    )
+    if ("evpi", "total") in table.index and "evppi" in table.index.get_level_values("metric"):
+        evppi_rows = table.xs("evppi", level="metric")["mean"]
+        group = str(evppi_rows.idxmax())
+        out.append(
+            s["voi"].format(
+                evpi=i18n.msek(get("evpi", "total")["mean"], lang, digits=2),
+                group=group.replace("_", " "),
+                evppi=i18n.msek(float(evppi_rows.max()), lang, digits=2),
+            )
+        )
+    return out

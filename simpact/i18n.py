@@ -75,6 +75,11 @@ WORDS: dict[str, dict[str, str]] = {
         "mc_error": "Monte Carlo error",
         "interval": "90 % interval",
         "synthetic": "SYNTHETIC DATA: the follow-up data are invented for this example.",
+        "bcr": "Benefit-cost ratio",
+        "p_breakeven_4y": "P(break-even within 4 years)",
+        "repayment_year": "Year the fund is repaid",
+        "evpi": "EVPI",
+        "evppi": "EVPPI",
     },
     "sv": {
         "npv": "Nettonuvärde",
@@ -92,6 +97,11 @@ WORDS: dict[str, dict[str, str]] = {
         "mc_error": "Monte Carlo-fel",
         "interval": "90 % intervall",
         "synthetic": "SYNTETISKA DATA: uppföljningsdata är påhittade för detta exempel.",
+        "bcr": "Nytto-kostnadskvot",
+        "p_breakeven_4y": "P(jämnt ut inom 4 år)",
+        "repayment_year": "År då fonden är återbetald",
+        "evpi": "EVPI",
+        "evppi": "EVPPI",
     },
 }
 """Labels used in tables, reports and figures, by language."""
@@ -120,6 +130,14 @@ SENTENCES: dict[str, dict[str, str]] = {
             "{horizon} years is {p}{median}."
         ),
         "payback_median": "; the median payback year is year {year}",
+        "breakeven": (
+            "The probability that the investment breaks even for all actors within one "
+            "electoral period ({years} years) is {p} (Monte Carlo error ±{mc})."
+        ),
+        "voi": (
+            "Resolving all uncertainty before deciding would be worth {evpi} (expected value of "
+            "perfect information); the input that matters most is {group} ({evppi})."
+        ),
     },
     "sv": {
         "effect": (
@@ -144,6 +162,14 @@ SENTENCES: dict[str, dict[str, str]] = {
             "är {p}{median}."
         ),
         "payback_median": "; medianen för återbetalningsåret är år {year}",
+        "breakeven": (
+            "Sannolikheten att investeringen går jämnt ut för alla aktörer inom en "
+            "mandatperiod ({years} år) är {p} (Monte Carlo-fel ±{mc})."
+        ),
+        "voi": (
+            "Att undanröja all osäkerhet före beslutet vore värt {evpi} (förväntat värde av "
+            "perfekt information); den indata som betyder mest är {group} ({evppi})."
+        ),
     },
 }
 """Citation-ready sentence templates, by language."""

@@ -180,7 +180,16 @@ class Outcome(_Strict):
 
 
 class Fund(_Strict):
-    """The dubbelmodell: the fund part (repaid) and the frame-grant part (not repaid)."""
+    """The dubbelmodell: the fund part (repaid) and the frame-grant part (not repaid).
+
+    ``fund_part``: money the project draws from the fund, by project year (SEK, >= 0);
+    ``frame_grant``: money from the annual frame, not repaid; ``repayment``: shares of the
+    principal due by project year (sum to 1, within ``horizon``); ``repaying_actors``: the
+    municipal administrations whose cashable savings repay; ``rule``: a key of
+    :data:`simpact.fund.RULES`; ``horizon``: last year arrears can be repaid (default the
+    simulation's); ``return_cap``: for ``capped_return``, the most paid above the principal as
+    a share of it (Norrköping's outcomes contract: 0.2).
+    """
 
     fund_part: dict[int, float]
     frame_grant: dict[int, float] = {}
@@ -188,6 +197,7 @@ class Fund(_Strict):
     repaying_actors: list[str]
     rule: str = "from_savings"
     horizon: int | None = Field(None, ge=1)
+    return_cap: float = Field(0.2, ge=0, description="capped_return: most paid above principal")
 
 
 class ModelSpec(_Strict):
@@ -385,6 +395,19 @@ def _check(spec: ModelSpec) -> None:
         fail("fund.repayment", "repayment shares cannot be negative")
     if abs(sum(fund.repayment.values()) - 1) > _TOLERANCE:
         fail("fund.repayment", f"shares must sum to 1, they sum to {sum(fund.repayment.values())}")
+    principal = sum(fund.fund_part.values())
+    due = drawn = 0.0
+    for year in sorted(set(fund.repayment) | set(fund.fund_part)):
+        due += fund.repayment.get(year, 0.0) * principal
+        drawn += fund.fund_part.get(year, 0.0)
+        if due > drawn + 1e-6 * max(principal, 1.0):
+            fail("fund.repayment", f"the plan repays money before it is drawn (year {year})")
+    from simpact.fund import RULES  # the fund stage owns the rule registry
+
+    if fund.rule not in RULES:
+        fail(
+            "fund.rule", f"unknown repayment rule {fund.rule!r}; expected one of {', '.join(RULES)}"
+        )
     if not fund.repaying_actors:
         fail("fund.repaying_actors", "name at least one administration that repays")
     for actor in fund.repaying_actors:
