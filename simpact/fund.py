@@ -40,7 +40,7 @@ from typing import Literal
 import numpy as np
 import xarray as xr
 
-from simpact import library
+from simpact import library, plugins
 from simpact.errors import SimpactError
 from simpact.spec import Fund
 
@@ -123,6 +123,8 @@ RULES: dict[str, Rule] = {
     "capped_return": _capped_return,
 }
 """Repayment rules by the key a spec uses in ``[fund] rule`` (see the module docstring)."""
+
+plugins.register(RULES, "simpact.rules")
 
 
 def check_rule(rule: str, *, source: str | None = None, field: str = "rule") -> str:

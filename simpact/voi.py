@@ -115,7 +115,9 @@ def parameters(inputs: xr.Dataset | xr.DataArray) -> xr.DataArray:
     """Parameter draws as one DataArray ``(sample dims..., parameter)``.
 
     Every non-sample coordinate of a variable becomes a parameter named ``var[coord]``;
-    columns that are constant or contain NaN (unused inputs) are dropped.
+    columns that are constant or contain NaN (unused inputs) are dropped, and so is a column
+    identical to an earlier one (one shared draw stored under several names, e.g. a retention
+    shared by every outcome), which keeps its first name.
 
     Examples
     --------
@@ -137,7 +139,7 @@ def parameters(inputs: xr.Dataset | xr.DataArray) -> xr.DataArray:
     if not isinstance(inputs, xr.Dataset):
         raise SimpactError("inputs must be an xarray Dataset or DataArray", field="inputs")
     dims = sample_dims(inputs, "inputs")
-    cols, names = [], []
+    cols, names, seen = [], [], set()
     for var, da in inputs.data_vars.items():
         other = [d for d in da.dims if d not in dims]
         if not set(dims) <= set(da.dims):
@@ -157,8 +159,9 @@ def parameters(inputs: xr.Dataset | xr.DataArray) -> xr.DataArray:
         else:
             values, col_names = flat.to_numpy()[:, None], [str(var)]
         for j, name in enumerate(col_names):
-            v = values[:, j].astype(float)
-            if np.isfinite(v).all() and np.ptp(v) > 0:
+            v = np.ascontiguousarray(values[:, j], dtype=float)
+            if np.isfinite(v).all() and np.ptp(v) > 0 and v.tobytes() not in seen:
+                seen.add(v.tobytes())
                 cols.append(v)
                 names.append(name)
     if not cols:
