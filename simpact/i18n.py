@@ -33,7 +33,7 @@ def number(x: float, lang: str = "en", *, digits: int = 0) -> str:
     text = f"{abs(x):,.{digits}f}"
     if lang == "sv":
         text = text.replace(",", " ").replace(".", ",")
-    sign = "−" if x < 0 and float(text.replace(" ", "").replace(",", ".")) != 0 else ""
+    sign = "−" if x < 0 and round(abs(x), digits) != 0 else ""
     return sign + text
 
 
