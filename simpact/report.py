@@ -42,7 +42,7 @@ WORDS = {
         "effect_estimate": "The estimated effect (posterior mean, 90 % interval, and the probability that the effect goes in the hoped-for direction):",
         "diagnostics": ("Diagnostics in plain words: the {chains} chains {rhat_words} (largest R-hat "
                         "{rhat}, at most {rhat_max} required); the estimates rest on at least {ess} "
-                        "effectively independent draws (at least {ess_min} required); {div_words}. "
+                        "effectively independent draws (ESS; at least {ess_min} required); {div_words}. "
                         "Verdict: {verdict}."),
         "rhat_ok": "agree with each other", "rhat_bad": "DISAGREE",
         "div_none": "no transition diverged", "div_some": "{div} transitions DIVERGED",
@@ -95,7 +95,7 @@ WORDS = {
         "effect_estimate": "Den skattade effekten (posteriori-medelvärde, 90 % intervall och sannolikheten att effekten går åt önskat håll):",
         "diagnostics": ("Diagnostik i klartext: de {chains} kedjorna {rhat_words} (största R-hat "
                         "{rhat}, högst {rhat_max} krävs); skattningarna vilar på minst {ess} "
-                        "effektivt oberoende dragningar (minst {ess_min} krävs); {div_words}. "
+                        "effektivt oberoende dragningar (ESS; minst {ess_min} krävs); {div_words}. "
                         "Bedömning: {verdict}."),
         "rhat_ok": "stämmer överens", "rhat_bad": "STÄMMER INTE ÖVERENS",
         "div_none": "inga övergångar divergerade", "div_some": "{div} övergångar DIVERGERADE",
@@ -376,7 +376,9 @@ def command(sim: xr.DataTree, lang: str) -> str:
     resampled = sim["effects"].attrs.get("resampled_from") if "effects" in sim.children else None
     if resampled is not None:
         parts += ["--draws", str(sim["effects"].sizes["chain"] * sim["effects"].sizes["draw"])]
-    parts += ["--seed", str(sim.attrs.get("random_seed", "")), "--lang", lang]
+    if sim.attrs.get("random_seed", "") != "":
+        parts += ["--seed", str(sim.attrs["random_seed"])]
+    parts += ["--lang", lang]
     return " ".join(p if " " not in p else f'"{p}"' for p in parts)
 
 
