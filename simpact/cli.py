@@ -62,7 +62,9 @@ ModelArg = Annotated[
 ]
 DataOpt = Annotated[
     Path | None,
-    typer.Option("--data", help="Follow-up data (CSV, Excel .xlsx or Parquet) instead of the spec's."),
+    typer.Option(
+        "--data", help="Follow-up data (CSV, Excel .xlsx or Parquet) instead of the spec's."
+    ),
 ]
 OutOpt = Annotated[
     Path | None, typer.Option("--out", help="Folder to write into (default: out/<model name>).")
@@ -73,7 +75,9 @@ SeedOpt = Annotated[
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the report and summary.")]
 DrawsOpt = Annotated[
     int | None,
-    typer.Option("--draws", min=1, help="Monte Carlo iterations (default: one per posterior draw)."),
+    typer.Option(
+        "--draws", min=1, help="Monte Carlo iterations (default: one per posterior draw)."
+    ),
 ]
 QuietOpt = Annotated[
     bool, typer.Option("--quiet", "-q", help="No progress bars or messages, only the results.")
@@ -115,8 +119,12 @@ def _print_summary(sim, summary, lang: str) -> None:
             continue
         r = summary.table.loc[(metric, scope)]
         f = fmt[kind]
-        table.add_row(i18n.WORDS[lang][metric], i18n.WORDS[lang].get(scope, scope), f(r["mean"]),
-                      f"{f(r['lower'])} – {f(r['upper'])}")
+        table.add_row(
+            i18n.WORDS[lang][metric],
+            i18n.WORDS[lang].get(scope, scope),
+            f(r["mean"]),
+            f"{f(r['lower'])} – {f(r['upper'])}",
+        )
     out.print(table)
     for sentence in summary.text:
         out.print(f"• {sentence}", highlight=False)
@@ -125,8 +133,10 @@ def _print_summary(sim, summary, lang: str) -> None:
 
 
 def _print_files(files: dict[str, Path], folder: Path, start: float) -> None:
-    out.print(f"\nWrote {len(files)} files to {folder}/ in {time.perf_counter() - start:.1f} s:",
-              highlight=False)
+    out.print(
+        f"\nWrote {len(files)} files to {folder}/ in {time.perf_counter() - start:.1f} s:",
+        highlight=False,
+    )
     for path in files.values():
         out.print(f"  {path}", highlight=False)
 
@@ -150,20 +160,23 @@ def _fit(spec, table, seed: int, quiet: bool):
 
     if _showing(quiet):
         err.print(f"Fitting the effect model ({spec.effect.design}) by MCMC…", highlight=False)
-    return fit_effects(spec, table, random_seed=rng.child(rng.seed_sequence(seed), "fit"),
-                       progress=_showing(quiet))
+    return fit_effects(
+        spec, table, random_seed=rng.child(rng.seed_sequence(seed), "fit"), progress=_showing(quiet)
+    )
 
 
-def _simulate_and_report(spec, post, *, seed: int, draws: int | None, lang: str, out_dir: Path,
-                         quiet: bool, start: float) -> None:
+def _simulate_and_report(
+    spec, post, *, seed: int, draws: int | None, lang: str, out_dir: Path, quiet: bool, start: float
+) -> None:
     from simpact import rng
     from simpact.decision import summarize
     from simpact.pipeline import simulate
     from simpact.report import write_report
 
     with _stage("Simulating savings, the fund and the decision summary", quiet):
-        sim = simulate(spec, post, random_seed=rng.child(rng.seed_sequence(seed), "simulate"),
-                       draws=draws)
+        sim = simulate(
+            spec, post, random_seed=rng.child(rng.seed_sequence(seed), "simulate"), draws=draws
+        )
         sim.attrs["random_seed"] = int(seed)
         summary = summarize(sim, lang=lang)
     with _stage("Writing results, tables, figures and the report", quiet):
@@ -172,14 +185,23 @@ def _simulate_and_report(spec, post, *, seed: int, draws: int | None, lang: str,
     _print_files(files, out_dir, start)
 
 
-def _appraise(model: str, *, data: Path | None, out_dir: Path, seed: int, draws: int | None,
-              lang: str, quiet: bool) -> None:
+def _appraise(
+    model: str,
+    *,
+    data: Path | None,
+    out_dir: Path,
+    seed: int,
+    draws: int | None,
+    lang: str,
+    quiet: bool,
+) -> None:
     start = time.perf_counter()
     with _stage(f"Reading {model} and its data", quiet):
         spec, table = _load(model, data)
     post = _fit(spec, table, seed, quiet)
-    _simulate_and_report(spec, post, seed=seed, draws=draws, lang=lang, out_dir=out_dir,
-                         quiet=quiet, start=start)
+    _simulate_and_report(
+        spec, post, seed=seed, draws=draws, lang=lang, out_dir=out_dir, quiet=quiet, start=start
+    )
 
 
 @app.command()
@@ -196,8 +218,15 @@ def run(
 
     Writes results.nc, summary tables (.csv and .xlsx), figures and report.html / report.md.
     """
-    _appraise(model, data=data, out_dir=_target(model, out_dir), seed=seed, draws=draws,
-              lang=lang.value, quiet=quiet)
+    _appraise(
+        model,
+        data=data,
+        out_dir=_target(model, out_dir),
+        seed=seed,
+        draws=draws,
+        lang=lang.value,
+        quiet=quiet,
+    )
 
 
 @app.command()
@@ -231,9 +260,15 @@ def fit(
         shown.add_column(column)
     cols = list(diag.columns)
     for name, row in diag.iterrows():
-        shown.add_row(str(name), f"{row['mean']:.3f}", f"{row['sd']:.3f}",
-                      f"{row[cols[2]]:.3f} – {row[cols[3]]:.3f}", f"{row['r_hat']:.3f}",
-                      f"{row['ess_bulk']:.0f}", f"{row['ess_tail']:.0f}")
+        shown.add_row(
+            str(name),
+            f"{row['mean']:.3f}",
+            f"{row['sd']:.3f}",
+            f"{row[cols[2]]:.3f} – {row[cols[3]]:.3f}",
+            f"{row['r_hat']:.3f}",
+            f"{row['ess_bulk']:.0f}",
+            f"{row['ess_tail']:.0f}",
+        )
     out.print(shown)
     out.print(f"Converged: R-hat ≤ 1.01, ESS ≥ 400, {int(post.attrs['divergences'])} divergences.")
     _print_files(files, target, start)
@@ -257,19 +292,33 @@ def simulate(
 
     Writes the same files as `simpact run`.
     """
-    from simpact import results
     from simpact.spec import load_model
 
     if posterior is None:
-        _appraise(model, data=data, out_dir=_target(model, out_dir), seed=seed, draws=draws,
-                  lang=lang.value, quiet=quiet)
+        _appraise(
+            model,
+            data=data,
+            out_dir=_target(model, out_dir),
+            seed=seed,
+            draws=draws,
+            lang=lang.value,
+            quiet=quiet,
+        )
         return
     start = time.perf_counter()
     with _stage(f"Reading {model} and {posterior}", quiet):
         spec = load_model(model)
         post = _read_tree(posterior, "posterior", needs="posterior")
-    _simulate_and_report(spec, post, seed=seed, draws=draws, lang=lang.value,
-                         out_dir=_target(model, out_dir), quiet=quiet, start=start)
+    _simulate_and_report(
+        spec,
+        post,
+        seed=seed,
+        draws=draws,
+        lang=lang.value,
+        out_dir=_target(model, out_dir),
+        quiet=quiet,
+        start=start,
+    )
 
 
 def _read_tree(path: Path, what: str, *, needs: str):
@@ -307,13 +356,19 @@ def report(
         sim = _read_tree(results_file, "results", needs="cashflows")
         for group in ("fund", "fit", "inputs"):
             if group not in sim.children:
-                raise SimpactError(f"not a complete simpact results file: no '{group}' group",
-                                   source=results_file)
+                raise SimpactError(
+                    f"not a complete simpact results file: no '{group}' group", source=results_file
+                )
     target = out_dir or results_file.parent
     with _stage("Writing tables, figures and the report", quiet):
         summary = summarize(sim, lang=lang.value)
-        files = write_report(sim, summary, target, lang=lang.value,
-                             save_results=target.resolve() != results_file.parent.resolve())
+        files = write_report(
+            sim,
+            summary,
+            target,
+            lang=lang.value,
+            save_results=target.resolve() != results_file.parent.resolve(),
+        )
     _print_summary(sim, summary, lang.value)
     _print_files(files, target, start)
 
@@ -326,7 +381,9 @@ def validate(
     from simpact.data import load_followup
     from simpact.spec import load_model
 
-    files = [p for path in paths for p in (sorted(path.glob("*.toml")) if path.is_dir() else [path])]
+    files = [
+        p for path in paths for p in (sorted(path.glob("*.toml")) if path.is_dir() else [path])
+    ]
     if not files:
         raise SimpactError("no .toml files found", source=", ".join(map(str, paths)))
     for file in files:
@@ -346,8 +403,9 @@ def demo(
     quiet: QuietOpt = False,
 ) -> None:
     """Appraise the bundled NÄTA example (synthetic data) and write its results and report."""
-    _appraise("nata", data=None, out_dir=out_dir, seed=seed, draws=None, lang=lang.value,
-              quiet=quiet)
+    _appraise(
+        "nata", data=None, out_dir=out_dir, seed=seed, draws=None, lang=lang.value, quiet=quiet
+    )
 
 
 _NEW_HEADER = """\
@@ -375,8 +433,9 @@ def new_spec_text(name: str) -> str:
 
     slug = re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
     if not re.fullmatch(r"[a-z][a-z0-9_]*", slug):
-        raise SpecError(f"{name!r} does not make a spec id; start with a letter (a-z)",
-                        field="NAME")
+        raise SpecError(
+            f"{name!r} does not make a spec id; start with a letter (a-z)", field="NAME"
+        )
     models = library.library_dir("models")
     template = models / "template.toml"
     origin = template if template.is_file() else models / "nata.toml"
@@ -393,14 +452,15 @@ def new_spec_text(name: str) -> str:
             line = f'name = "{name.strip()}"'
         elif section == "data" and origin.name != "template.toml":
             if re.match(r"^\s*path\s*=", line):
-                line = '# path = "data/my_followup.csv"   # your follow-up table, relative to this file'
+                line = '# path = "data/my_followup.csv"   # your follow-up table, relative to here'
             elif re.match(r"^\s*synthetic\s*=", line):
                 line = "synthetic = false"
             elif re.match(r"^\s*description\s*=", line):
                 line = 'description = ""'
         lines.append(line)
-    header = _NEW_HEADER.format(name=name.strip(), origin=f"models/{origin.name}",
-                                file=f"{slug}.toml")
+    header = _NEW_HEADER.format(
+        name=name.strip(), origin=f"models/{origin.name}", file=f"{slug}.toml"
+    )
     text = header + "\n".join(lines) + "\n"
     load_model(tomllib.loads(text))  # the copy must stay a valid spec
     return text
@@ -409,9 +469,9 @@ def new_spec_text(name: str) -> str:
 @app.command()
 def new(
     name: Annotated[str, typer.Argument(help="Name of the intervention, e.g. 'Family support'.")],
-    folder: Annotated[
-        Path, typer.Option("--dir", help="Folder to write NAME.toml into.")
-    ] = Path("."),
+    folder: Annotated[Path, typer.Option("--dir", help="Folder to write NAME.toml into.")] = Path(
+        "."
+    ),
 ) -> None:
     """Start a new model spec from the bundled template, ready to edit and validate."""
     from simpact import results
@@ -435,8 +495,12 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(0)
     except UsageError as exc:
         hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx is not None else ""
-        err.print(f"simpact: error: {exc.format_message()}{hint}", markup=False,
-                  highlight=False, soft_wrap=True)
+        err.print(
+            f"simpact: error: {exc.format_message()}{hint}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
         sys.exit(2)
     except SimpactError as exc:
         err.print(f"simpact: error: {exc}", markup=False, highlight=False, soft_wrap=True)

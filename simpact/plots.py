@@ -21,15 +21,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import xarray as xr  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from scipy import stats  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import xarray as xr
+from matplotlib.figure import Figure
+from scipy import stats
 
-from simpact import i18n  # noqa: E402
-from simpact.decision import CI_PROB, SAMPLE_DIMS, Summary  # noqa: E402
+from simpact import i18n
+from simpact.decision import CI_PROB, SAMPLE_DIMS, Summary
 
 BANDS = {"band90": (0.05, 0.95), "band50": (0.25, 0.75)}
 """The fan's bands: the 90 % interval used everywhere, and the 50 % interval inside it."""
@@ -199,12 +199,16 @@ def effect_posterior(
     x = np.asarray(draws, dtype=float).ravel()
     lo, hi = np.quantile(x, [(1 - CI_PROB) / 2, (1 + CI_PROB) / 2])
     fig, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
-    ax.hist(x, bins=60, density=True, color="0.7", edgecolor="0.45", lw=0.3,
-            label=words["posterior"])
+    ax.hist(
+        x, bins=60, density=True, color="0.7", edgecolor="0.45", lw=0.3, label=words["posterior"]
+    )
     if prior is not None:
         span = max(hi - lo, 1e-9)
-        grid = np.linspace(min(x.min(), prior.ppf(0.01)) - 0.1 * span,
-                           max(x.max(), prior.ppf(0.99)) + 0.1 * span, 400)
+        grid = np.linspace(
+            min(x.min(), prior.ppf(0.01)) - 0.1 * span,
+            max(x.max(), prior.ppf(0.99)) + 0.1 * span,
+            400,
+        )
         ax.plot(grid, prior.pdf(grid), color="black", lw=1.5, ls="--", label=words["prior"])
     ax.hlines(0, lo, hi, color="black", lw=5, label=words["interval90"])
     ax.axvline(0, color="black", lw=0.8, ls=":", label=words["no_effect"])
@@ -258,22 +262,29 @@ def fan_chart(
     actors = [str(a) for a in savings["actor"].to_numpy()]
     ncols = min(3, len(actors))
     nrows = -(-len(actors) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 2.9 * nrows + 0.8),
-                             layout="constrained", squeeze=False)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(3.6 * ncols, 2.9 * nrows + 0.8), layout="constrained", squeeze=False
+    )
     years = savings["year"].to_numpy()
     calendar = savings["calendar_year"].to_numpy() if "calendar_year" in savings.coords else None
     cum_s = savings.cumsum("year") / 1e6
     cum_c = costs.cumsum("year") / 1e6
     for ax, actor in zip(axes.flat, actors, strict=False):
         _fan(ax, years, cum_s.sel(actor=actor), words, words["savings"])
-        ax.plot(years, cum_c.sel(actor=actor).median(_sample_dims(cum_c)).to_numpy(),
-                color="black", lw=1.5, ls="--", label=words["costs"])
+        ax.plot(
+            years,
+            cum_c.sel(actor=actor).median(_sample_dims(cum_c)).to_numpy(),
+            color="black",
+            lw=1.5,
+            ls="--",
+            label=words["costs"],
+        )
         ax.set_title(textwrap.fill(labels.get(actor, actor), 38), fontsize=9)
         ax.grid(axis="y", color="0.9")
         _year_ticks(ax, years, calendar)
         _msek_axis(ax, lang)
         ax.tick_params(labelsize=7)
-    for ax in axes.flat[len(actors):]:
+    for ax in axes.flat[len(actors) :]:
         ax.set_visible(False)
     for ax in axes[:, 0]:
         ax.set_ylabel(words["msek"].format(price_year=price_year), fontsize=8)
@@ -361,22 +372,32 @@ def repayment(
         repaid_share = cum.sel(year=horizon) / principal
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.8), layout="constrained")
     left.step(years, repaid_by.to_numpy(), where="post", color="black", lw=2)
-    left.axvline(last_instalment_year, color="black", ls=":", lw=1,
-                 label=words["schedule"].format(year=last_instalment_year))
+    left.axvline(
+        last_instalment_year,
+        color="black",
+        ls=":",
+        lw=1,
+        label=words["schedule"].format(year=last_instalment_year),
+    )
     left.set_ylim(-0.02, 1.02)
     left.set_ylabel(words["p_repaid"])
     left.set_xlabel(words["project_year"])
     left.legend(loc="upper left", fontsize=8, frameon=False)
     left.grid(color="0.9")
     share = np.asarray(repaid_share, dtype=float).ravel()
-    right.hist(share, bins=np.linspace(0, 1, 21), color="0.6", edgecolor="black", hatch="//",
-               weights=np.full(share.size, 1 / share.size))
+    right.hist(
+        share,
+        bins=np.linspace(0, 1, 21),
+        color="0.6",
+        edgecolor="black",
+        hatch="//",
+        weights=np.full(share.size, 1 / share.size),
+    )
     right.set_xlabel(words["repaid_share"].format(year=horizon))
     right.set_ylabel(words["draws"])
     title = words["repay_title"]
     if p_on_schedule is not None:
-        title += (f": {i18n.WORDS[lang]['p_full_on_schedule']} = "
-                  f"{i18n.percent(p_on_schedule, lang)}")
+        title += f": {i18n.WORDS[lang]['p_full_on_schedule']} = {i18n.percent(p_on_schedule, lang)}"
     fig.suptitle(title)
     return fig
 
@@ -412,16 +433,33 @@ def npv_distribution(
     if edges[0] < 0 < edges[-1]:
         edges = np.union1d(edges, [0.0])
     w = np.full(x.size, 1 / x.size)
-    ax.hist(x[x <= 0], bins=edges, weights=w[x <= 0], color="0.8", edgecolor="black", lw=0.4,
-            label=words["npv_negative"])
-    ax.hist(x[x > 0], bins=edges, weights=w[x > 0], color="0.45", edgecolor="black", lw=0.4,
-            hatch="///", label=words["npv_positive"])
+    ax.hist(
+        x[x <= 0],
+        bins=edges,
+        weights=w[x <= 0],
+        color="0.8",
+        edgecolor="black",
+        lw=0.4,
+        label=words["npv_negative"],
+    )
+    ax.hist(
+        x[x > 0],
+        bins=edges,
+        weights=w[x > 0],
+        color="0.45",
+        edgecolor="black",
+        lw=0.4,
+        hatch="///",
+        label=words["npv_positive"],
+    )
     ax.axvline(0, color="black", lw=1.5)
     ax.set_xlabel(f"{words['npv']}, {words['msek'].format(price_year=price_year)}")
     ax.set_ylabel(words["draws"])
     _msek_axis(ax, lang, axis="x")
-    ax.set_title(f"{words['npv_title']}: {i18n.WORDS[lang]['p_npv_positive']} = "
-                 f"{i18n.percent(p_positive, lang)}")
+    ax.set_title(
+        f"{words['npv_title']}: {i18n.WORDS[lang]['p_npv_positive']} = "
+        f"{i18n.percent(p_positive, lang)}"
+    )
     ax.legend(loc="upper right", fontsize=8, frameon=False)
     return fig
 
@@ -457,8 +495,15 @@ def tornado(
     fig, ax = plt.subplots(figsize=(7, 0.45 * len(df) + 1.6), layout="constrained")
     y = np.arange(len(df))
     ax.barh(y, df["low"] - base, left=base, color="0.85", edgecolor="black", label=words["low"])
-    ax.barh(y, df["high"] - base, left=base, color="0.45", edgecolor="black", hatch="//",
-            label=words["high"])
+    ax.barh(
+        y,
+        df["high"] - base,
+        left=base,
+        color="0.45",
+        edgecolor="black",
+        hatch="//",
+        label=words["high"],
+    )
     ax.axvline(base, color="black", lw=1, ls="--", label=words["base"])
     ax.set_yticks(y, [str(i) for i in df.index])
     ax.set_xlabel(xlabel or words["msek"].format(price_year=price_year))
@@ -468,9 +513,7 @@ def tornado(
     return fig
 
 
-def acceptability(
-    curves: xr.DataArray, *, xlabel: str | None = None, lang: str = "en"
-) -> Figure:
+def acceptability(curves: xr.DataArray, *, xlabel: str | None = None, lang: str = "en") -> Figure:
     """Acceptability curves: P(each scenario is best) against willingness to pay.
 
     Parameters
@@ -490,8 +533,14 @@ def acceptability(
     fig, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
     wtp = curves["wtp"].to_numpy()
     for i, scenario in enumerate(curves["scenario"].to_numpy()):
-        ax.plot(wtp, curves.sel(scenario=scenario).to_numpy(), color="black", lw=1.8,
-                ls=_LINESTYLES[i % len(_LINESTYLES)], label=str(scenario))
+        ax.plot(
+            wtp,
+            curves.sel(scenario=scenario).to_numpy(),
+            color="black",
+            lw=1.8,
+            ls=_LINESTYLES[i % len(_LINESTYLES)],
+            label=str(scenario),
+        )
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel(xlabel or words["wtp"])
     ax.set_ylabel(words["p_best"])
@@ -530,7 +579,9 @@ def evppi_bars(
     return fig
 
 
-def diagnostics(fit: xr.DataTree, *, var_names: list[str] | None = None, lang: str = "en") -> Figure:
+def diagnostics(
+    fit: xr.DataTree, *, var_names: list[str] | None = None, lang: str = "en"
+) -> Figure:
     """ArviZ rank plots per chain (uniform ranks = chains agree), in greys.
 
     Parameters
@@ -543,8 +594,9 @@ def diagnostics(fit: xr.DataTree, *, var_names: list[str] | None = None, lang: s
     import arviz as az
 
     n_chains = fit["posterior"].sizes["chain"]
-    pc = az.plot_rank(fit, var_names=var_names, backend="matplotlib",
-                      visuals={"ecdf_lines": {"color": "black"}})
+    pc = az.plot_rank(
+        fit, var_names=var_names, backend="matplotlib", visuals={"ecdf_lines": {"color": "black"}}
+    )
     fig = pc.viz["figure"].item()
     for ax in fig.axes:
         for i, line in enumerate(ax.get_lines()[:n_chains]):
@@ -604,8 +656,9 @@ def _effect_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | No
         return None
     scales = sim["fit"].attrs.get("effect_scales", [])
     xlabel = _words(lang)["log_odds_ratio" if "log_odds_ratio" in scales else "effect_param"]
-    return effect_posterior(sim["fit/posterior/effect"], prior=effect_prior(sim), xlabel=xlabel,
-                            lang=lang)
+    return effect_posterior(
+        sim["fit/posterior/effect"], prior=effect_prior(sim), xlabel=xlabel, lang=lang
+    )
 
 
 def _diagnostics_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | None:
@@ -622,9 +675,14 @@ def _fan_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | None:
     cf = sim["cashflows"].to_dataset()
     disc = cf["discount_factor"]
     title = f"{sim.attrs.get('intervention_name', '')}: {_words(lang)['fan_title']}"
-    return fan_chart(cf["savings"] * disc, cf["costs"] * disc,
-                     price_year=sim.attrs.get("price_year", ""),
-                     labels=_actor_labels(sim, lang), title=title, lang=lang)
+    return fan_chart(
+        cf["savings"] * disc,
+        cf["costs"] * disc,
+        price_year=sim.attrs.get("price_year", ""),
+        labels=_actor_labels(sim, lang),
+        title=title,
+        lang=lang,
+    )
 
 
 def balance(sim: xr.DataTree) -> xr.DataArray:
@@ -649,19 +707,26 @@ def _repayment_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure |
     if not _has(sim, "fund", "repaid", "principal") or "repaid_share" not in summary.draws:
         return None
     fund = sim["fund"].to_dataset()
-    return repayment(fund["repaid"], principal=float(fund["principal"]),
-                     last_instalment_year=int(fund.attrs["last_instalment_year"]),
-                     repaid_share=summary.draws["repaid_share"],
-                     horizon=int(fund.attrs["horizon"]),
-                     p_on_schedule=summary.value("p_full_on_schedule", "fund"), lang=lang)
+    return repayment(
+        fund["repaid"],
+        principal=float(fund["principal"]),
+        last_instalment_year=int(fund.attrs["last_instalment_year"]),
+        repaid_share=summary.draws["repaid_share"],
+        horizon=int(fund.attrs["horizon"]),
+        p_on_schedule=summary.value("p_full_on_schedule", "fund"),
+        lang=lang,
+    )
 
 
 def _npv_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | None:
     if "npv" not in summary.draws:
         return None
-    return npv_distribution(summary.draws["npv"].sel(actor="total"),
-                            p_positive=summary.value("p_npv_positive", "total"),
-                            price_year=sim.attrs.get("price_year", ""), lang=lang)
+    return npv_distribution(
+        summary.draws["npv"].sel(actor="total"),
+        p_positive=summary.value("p_npv_positive", "total"),
+        price_year=sim.attrs.get("price_year", ""),
+        lang=lang,
+    )
 
 
 def _tornado_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | None:
@@ -669,8 +734,12 @@ def _tornado_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | N
         return None
     df = sim["decision/tornado"].transpose("parameter", "bound").to_pandas()
     base = sim["decision"].attrs.get("tornado_base")
-    return tornado(df, base=None if base is None else float(base),
-                   price_year=sim.attrs.get("price_year", ""), lang=lang)
+    return tornado(
+        df,
+        base=None if base is None else float(base),
+        price_year=sim.attrs.get("price_year", ""),
+        lang=lang,
+    )
 
 
 def _acceptability_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | None:
@@ -684,8 +753,9 @@ def _evppi_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | Non
         return None
     dec = sim["decision"]
     evpi = float(dec["evpi"]) if "evpi" in dec.data_vars else None
-    return evppi_bars(dec["evppi"].to_pandas(), evpi=evpi,
-                      price_year=sim.attrs.get("price_year", ""), lang=lang)
+    return evppi_bars(
+        dec["evppi"].to_pandas(), evpi=evpi, price_year=sim.attrs.get("price_year", ""), lang=lang
+    )
 
 
 FigureMaker = Callable[[xr.DataTree, Summary, str], Figure | None]

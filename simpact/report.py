@@ -32,110 +32,242 @@ from simpact.spec import load_model
 
 WORDS = {
     "en": {
-        "title": "Appraisal", "summary": "Summary", "quantity": "Quantity", "scope": "For",
-        "estimate": "Estimate", "interval": "90 % interval", "mcse": "MC error",
-        "effect": "The effect", "group": "Group", "period": "Period", "events": "With outcome",
-        "persons": "Persons", "share": "Share", "scale": "Scale", "mean": "Mean",
+        "title": "Appraisal",
+        "summary": "Summary",
+        "quantity": "Quantity",
+        "scope": "For",
+        "estimate": "Estimate",
+        "interval": "90 % interval",
+        "mcse": "MC error",
+        "effect": "The effect",
+        "group": "Group",
+        "period": "Period",
+        "events": "With outcome",
+        "persons": "Persons",
+        "share": "Share",
+        "scale": "Scale",
+        "mean": "Mean",
         "p_better": "P(better)",
-        "effect_design": "Design: `{design}` ({family} model of `{outcome}`), treated against comparison.",
+        "effect_design": (
+            "Design: `{design}` ({family} model of `{outcome}`), treated against comparison."
+        ),
         "effect_data": "The data, by group and period:",
-        "effect_estimate": "The estimated effect (posterior mean, 90 % interval, and the probability that the effect goes in the hoped-for direction):",
-        "diagnostics": ("Diagnostics in plain words: the {chains} chains {rhat_words} (largest R-hat "
-                        "{rhat}, at most {rhat_max} required); the estimates rest on at least {ess} "
-                        "effectively independent draws (ESS; at least {ess_min} required); {div_words}. "
-                        "Verdict: {verdict}."),
-        "rhat_ok": "agree with each other", "rhat_bad": "DISAGREE",
-        "div_none": "no transition diverged", "div_some": "{div} transitions DIVERGED",
-        "ok": "the sampler converged", "not_ok": "NOT CONVERGED, do not cite these numbers",
-        "not_converged": "The effect model did not pass the convergence checks; numbers are unreliable.",
+        "effect_estimate": (
+            "The estimated effect (posterior mean, 90 % interval, and the probability that the "
+            "effect goes in the hoped-for direction):"
+        ),
+        "diagnostics": (
+            "Diagnostics in plain words: the {chains} chains {rhat_words} (largest R-hat "
+            "{rhat}, at most {rhat_max} required); the estimates rest on at least {ess} "
+            "effectively independent draws (ESS; at least {ess_min} required); {div_words}. "
+            "Verdict: {verdict}."
+        ),
+        "rhat_ok": "agree with each other",
+        "rhat_bad": "DISAGREE",
+        "div_none": "no transition diverged",
+        "div_some": "{div} transitions DIVERGED",
+        "ok": "the sampler converged",
+        "not_ok": "NOT CONVERGED, do not cite these numbers",
+        "not_converged": (
+            "The effect model did not pass the convergence checks; numbers are unreliable."
+        ),
         "effect_alt": "Posterior of the effect with the prior overlaid",
         "diagnostics_alt": "Rank plots of the sampler's chains",
         "savings": "Savings per actor and year",
-        "savings_text": ("Net present values in SEK ({price_year} prices), discounted at a real rate "
-                         "of {rate} with end-of-year timing; event counts are {mode}."),
-        "savings_year_text": "Mean gross savings per year, MSEK ({price_year} prices, not discounted):",
-        "actor": "Actor", "npv": "NPV", "fan_alt": "Fan chart of cumulative savings against cost",
+        "savings_text": (
+            "Net present values in SEK ({price_year} prices), discounted at a real rate "
+            "of {rate} with end-of-year timing; event counts are {mode}."
+        ),
+        "savings_year_text": (
+            "Mean gross savings per year, MSEK ({price_year} prices, not discounted):"
+        ),
+        "actor": "Actor",
+        "npv": "NPV",
+        "fan_alt": "Fan chart of cumulative savings against cost",
         "npv_alt": "Distribution of the net present value",
-        "calendar_year": "Calendar year", "project_year": "Project year",
+        "calendar_year": "Calendar year",
+        "project_year": "Project year",
         "fund": "The fund (dubbelmodell) and repayment",
-        "fund_text": ("The project draws {principal} from the fund part, due {schedule}, repaid by "
-                      "{actors} under the rule `{rule}` (arrears until year {horizon})."),
-        "frame_text": ("Frame-grant part: {grant} granted; savings landing outside the municipality "
-                       "(present value) {external}."),
+        "fund_text": (
+            "The project draws {principal} from the fund part, due {schedule}, repaid by "
+            "{actors} under the rule `{rule}` (arrears until year {horizon})."
+        ),
+        "frame_text": (
+            "Frame-grant part: {grant} granted; savings landing outside the municipality "
+            "(present value) {external}."
+        ),
         "repay_alt": "Repayment: probability of full repayment by year and repaid share",
         "balance_alt": "The fund part's balance over time",
         "sensitivity": "Sensitivity and the value of further evaluation",
-        "sensitivity_text": "Which uncertain inputs matter most, and what it would be worth to know them better before deciding.",
-        "parameter": "Input", "evppi": "EVPPI", "evpi": "EVPI (all inputs)",
-        "tornado_alt": "Tornado diagram", "acceptability_alt": "Acceptability curves",
+        "sensitivity_text": (
+            "Which uncertain inputs matter most, and what it would be worth to know them better "
+            "before deciding."
+        ),
+        "parameter": "Input",
+        "evppi": "EVPPI",
+        "evpi": "EVPI (all inputs)",
+        "tornado_alt": "Tornado diagram",
+        "acceptability_alt": "Acceptability curves",
         "evppi_alt": "EVPPI per input",
-        "assumptions": "Assumptions", "input": "Input", "value": "Value", "source": "Source",
-        "reproducibility": "Reproducibility", "version": "Versions", "seed": "Seed",
-        "spec": "Model spec", "data": "Follow-up data", "priors": "Priors library",
-        "command": "Regenerate with", "expected": "expected values", "realized": "realized counts",
-        "year": "year", "sampler": "Sampler", "rendered": "Report rendered with",
-        "cohort": "Cohort (persons per project year)", "costs": "Intervention costs",
-        "assumption": "assumption (model spec)", "prior": "prior", "prior_default": "design default (weakly informative)",
-        "unit_cost": "unit cost, SEK {price_year}", "payers": "payers",
-        "excess_risk": "excess risk", "baseline_risk": "baseline risk", "quantity_per_event": "quantity per event",
-        "retention": "retention per year", "discount_rate": "discount rate (real)",
-        "haircut": "haircut", "cashable": "cashable share",
-        "synthetic": "SYNTHETIC DATA: the follow-up data are invented for this example; do not cite the numbers as findings.",
-        "comparison": "comparison", "treated": "treated",
-        "risk_difference": "risk difference", "risk_ratio": "risk ratio", "log_odds_ratio": "log odds ratio",
+        "assumptions": "Assumptions",
+        "input": "Input",
+        "value": "Value",
+        "source": "Source",
+        "reproducibility": "Reproducibility",
+        "version": "Versions",
+        "seed": "Seed",
+        "spec": "Model spec",
+        "data": "Follow-up data",
+        "priors": "Priors library",
+        "command": "Regenerate with",
+        "expected": "expected values",
+        "realized": "realized counts",
+        "year": "year",
+        "sampler": "Sampler",
+        "rendered": "Report rendered with",
+        "cohort": "Cohort (persons per project year)",
+        "costs": "Intervention costs",
+        "assumption": "assumption (model spec)",
+        "prior": "prior",
+        "prior_default": "design default (weakly informative)",
+        "unit_cost": "unit cost, SEK {price_year}",
+        "payers": "payers",
+        "excess_risk": "excess risk",
+        "baseline_risk": "baseline risk",
+        "quantity_per_event": "quantity per event",
+        "retention": "retention per year",
+        "discount_rate": "discount rate (real)",
+        "haircut": "haircut",
+        "cashable": "cashable share",
+        "synthetic": (
+            "SYNTHETIC DATA: the follow-up data are invented for this example; do not cite the "
+            "numbers as findings."
+        ),
+        "comparison": "comparison",
+        "treated": "treated",
+        "risk_difference": "risk difference",
+        "risk_ratio": "risk ratio",
+        "log_odds_ratio": "log odds ratio",
     },
     "sv": {
-        "title": "Kalkyl", "summary": "Sammanfattning", "quantity": "Storhet", "scope": "För",
-        "estimate": "Skattning", "interval": "90 % intervall", "mcse": "MC-fel",
-        "effect": "Effekten", "group": "Grupp", "period": "Period", "events": "Med utfall",
-        "persons": "Personer", "share": "Andel", "scale": "Skala", "mean": "Medel",
+        "title": "Kalkyl",
+        "summary": "Sammanfattning",
+        "quantity": "Storhet",
+        "scope": "För",
+        "estimate": "Skattning",
+        "interval": "90 % intervall",
+        "mcse": "MC-fel",
+        "effect": "Effekten",
+        "group": "Grupp",
+        "period": "Period",
+        "events": "Med utfall",
+        "persons": "Personer",
+        "share": "Andel",
+        "scale": "Skala",
+        "mean": "Medel",
         "p_better": "P(bättre)",
-        "effect_design": "Design: `{design}` ({family}-modell av `{outcome}`), insatsgrupp mot jämförelsegrupp.",
+        "effect_design": (
+            "Design: `{design}` ({family}-modell av `{outcome}`), insatsgrupp mot jämförelsegrupp."
+        ),
         "effect_data": "Data per grupp och period:",
-        "effect_estimate": "Den skattade effekten (posteriori-medelvärde, 90 % intervall och sannolikheten att effekten går åt önskat håll):",
-        "diagnostics": ("Diagnostik i klartext: de {chains} kedjorna {rhat_words} (största R-hat "
-                        "{rhat}, högst {rhat_max} krävs); skattningarna vilar på minst {ess} "
-                        "effektivt oberoende dragningar (ESS; minst {ess_min} krävs); {div_words}. "
-                        "Bedömning: {verdict}."),
-        "rhat_ok": "stämmer överens", "rhat_bad": "STÄMMER INTE ÖVERENS",
-        "div_none": "inga övergångar divergerade", "div_some": "{div} övergångar DIVERGERADE",
-        "ok": "samplingen konvergerade", "not_ok": "KONVERGERADE INTE, citera inte siffrorna",
-        "not_converged": "Effektmodellen klarade inte konvergenskontrollerna; siffrorna är otillförlitliga.",
+        "effect_estimate": (
+            "Den skattade effekten (posteriori-medelvärde, 90 % intervall och sannolikheten att "
+            "effekten går åt önskat håll):"
+        ),
+        "diagnostics": (
+            "Diagnostik i klartext: de {chains} kedjorna {rhat_words} (största R-hat "
+            "{rhat}, högst {rhat_max} krävs); skattningarna vilar på minst {ess} "
+            "effektivt oberoende dragningar (ESS; minst {ess_min} krävs); {div_words}. "
+            "Bedömning: {verdict}."
+        ),
+        "rhat_ok": "stämmer överens",
+        "rhat_bad": "STÄMMER INTE ÖVERENS",
+        "div_none": "inga övergångar divergerade",
+        "div_some": "{div} övergångar DIVERGERADE",
+        "ok": "samplingen konvergerade",
+        "not_ok": "KONVERGERADE INTE, citera inte siffrorna",
+        "not_converged": (
+            "Effektmodellen klarade inte konvergenskontrollerna; siffrorna är otillförlitliga."
+        ),
         "effect_alt": "Effektens posteriorifördelning med priorin inlagd",
         "diagnostics_alt": "Rangdiagram för samplingskedjorna",
         "savings": "Besparingar per aktör och år",
-        "savings_text": ("Nettonuvärden i kronor ({price_year} års priser), diskonterade med en real "
-                         "ränta på {rate}, betalningar vid årets slut; antal händelser är {mode}."),
-        "savings_year_text": "Genomsnittliga bruttobesparingar per år, MSEK ({price_year} års priser, ej diskonterade):",
-        "actor": "Aktör", "npv": "Nettonuvärde",
+        "savings_text": (
+            "Nettonuvärden i kronor ({price_year} års priser), diskonterade med en real "
+            "ränta på {rate}, betalningar vid årets slut; antal händelser är {mode}."
+        ),
+        "savings_year_text": (
+            "Genomsnittliga bruttobesparingar per år, MSEK ({price_year} års priser, ej "
+            "diskonterade):"
+        ),
+        "actor": "Aktör",
+        "npv": "Nettonuvärde",
         "fan_alt": "Solfjäderdiagram över kumulerade besparingar mot kostnad",
         "npv_alt": "Nettonuvärdets fördelning",
-        "calendar_year": "Kalenderår", "project_year": "Projektår",
+        "calendar_year": "Kalenderår",
+        "project_year": "Projektår",
         "fund": "Fonden (dubbelmodellen) och återbetalning",
-        "fund_text": ("Projektet tar {principal} ur fonddelen, att återbetala {schedule}, av "
-                      "{actors} enligt regeln `{rule}` (eftersläpning till och med år {horizon})."),
-        "frame_text": ("Ramdelen: {grant} beviljat; besparingar utanför kommunen (nuvärde) {external}."),
-        "repay_alt": "Återbetalning: sannolikhet för full återbetalning per år och återbetald andel",
+        "fund_text": (
+            "Projektet tar {principal} ur fonddelen, att återbetala {schedule}, av "
+            "{actors} enligt regeln `{rule}` (eftersläpning till och med år {horizon})."
+        ),
+        "frame_text": (
+            "Ramdelen: {grant} beviljat; besparingar utanför kommunen (nuvärde) {external}."
+        ),
+        "repay_alt": (
+            "Återbetalning: sannolikhet för full återbetalning per år och återbetald andel"
+        ),
         "balance_alt": "Fonddelens saldo över tid",
         "sensitivity": "Känslighet och värdet av fortsatt utvärdering",
-        "sensitivity_text": "Vilka osäkra indata som betyder mest, och vad det vore värt att veta mer om dem innan beslut.",
-        "parameter": "Indata", "evppi": "EVPPI", "evpi": "EVPI (alla indata)",
-        "tornado_alt": "Tornadodiagram", "acceptability_alt": "Acceptanskurvor",
+        "sensitivity_text": (
+            "Vilka osäkra indata som betyder mest, och vad det vore värt att veta mer om dem "
+            "innan beslut."
+        ),
+        "parameter": "Indata",
+        "evppi": "EVPPI",
+        "evpi": "EVPI (alla indata)",
+        "tornado_alt": "Tornadodiagram",
+        "acceptability_alt": "Acceptanskurvor",
         "evppi_alt": "EVPPI per indata",
-        "assumptions": "Antaganden", "input": "Indata", "value": "Värde", "source": "Källa",
-        "reproducibility": "Reproducerbarhet", "version": "Versioner", "seed": "Slumpfrö",
-        "spec": "Modellspecifikation", "data": "Uppföljningsdata", "priors": "Priorbibliotek",
-        "command": "Återskapa med", "expected": "väntevärden", "realized": "realiserade antal",
-        "year": "år", "sampler": "Sampler", "rendered": "Rapporten skapad med",
-        "cohort": "Kohort (personer per projektår)", "costs": "Insatsens kostnader",
-        "assumption": "antagande (modellspecifikationen)", "prior": "priori", "prior_default": "designens standard (svagt informativ)",
-        "unit_cost": "enhetskostnad, kronor {price_year}", "payers": "betalare",
-        "excess_risk": "överrisk", "baseline_risk": "grundrisk", "quantity_per_event": "mängd per händelse",
-        "retention": "kvarstående effekt per år", "discount_rate": "diskonteringsränta (real)",
-        "haircut": "avdrag", "cashable": "budgetpåverkande andel",
-        "synthetic": "SYNTETISKA DATA: uppföljningsdata är påhittade för detta exempel; citera inte siffrorna som resultat.",
-        "comparison": "jämförelse", "treated": "insats",
-        "risk_difference": "riskskillnad", "risk_ratio": "riskkvot", "log_odds_ratio": "logaritmerad oddskvot",
+        "assumptions": "Antaganden",
+        "input": "Indata",
+        "value": "Värde",
+        "source": "Källa",
+        "reproducibility": "Reproducerbarhet",
+        "version": "Versioner",
+        "seed": "Slumpfrö",
+        "spec": "Modellspecifikation",
+        "data": "Uppföljningsdata",
+        "priors": "Priorbibliotek",
+        "command": "Återskapa med",
+        "expected": "väntevärden",
+        "realized": "realiserade antal",
+        "year": "år",
+        "sampler": "Sampler",
+        "rendered": "Rapporten skapad med",
+        "cohort": "Kohort (personer per projektår)",
+        "costs": "Insatsens kostnader",
+        "assumption": "antagande (modellspecifikationen)",
+        "prior": "priori",
+        "prior_default": "designens standard (svagt informativ)",
+        "unit_cost": "enhetskostnad, kronor {price_year}",
+        "payers": "betalare",
+        "excess_risk": "överrisk",
+        "baseline_risk": "grundrisk",
+        "quantity_per_event": "mängd per händelse",
+        "retention": "kvarstående effekt per år",
+        "discount_rate": "diskonteringsränta (real)",
+        "haircut": "avdrag",
+        "cashable": "budgetpåverkande andel",
+        "synthetic": (
+            "SYNTETISKA DATA: uppföljningsdata är påhittade för detta exempel; citera inte "
+            "siffrorna som resultat."
+        ),
+        "comparison": "jämförelse",
+        "treated": "insats",
+        "risk_difference": "riskskillnad",
+        "risk_ratio": "riskkvot",
+        "log_odds_ratio": "logaritmerad oddskvot",
     },
 }
 """Report words by language (figure words are in :data:`simpact.plots.LABELS`)."""
@@ -219,8 +351,11 @@ def _fmt_row(row: pd.Series, lang: str) -> dict[str, str]:
         mcse_text = i18n.msek(mcse, lang, digits=2)
     else:
         mcse_text = fmt(mcse)
-    return {"mean": fmt(row["mean"]), "interval": f"{fmt(row['lower'])} – {fmt(row['upper'])}",
-            "mcse": mcse_text}
+    return {
+        "mean": fmt(row["mean"]),
+        "interval": f"{fmt(row['lower'])} – {fmt(row['upper'])}",
+        "mcse": mcse_text,
+    }
 
 
 def effect_table(fit: xr.DataTree) -> pd.DataFrame:
@@ -244,8 +379,12 @@ def effect_table(fit: xr.DataTree) -> pd.DataFrame:
         null = 1.0 if name == "risk_ratio" else 0.0
         lower, upper = np.quantile(da, [(1 - CI_PROB) / 2, (1 + CI_PROB) / 2])
         improves = da < null if better == "lower" else da > null
-        rows[name] = {"mean": float(da.mean()), "lower": float(lower), "upper": float(upper),
-                      "p_better": float(improves.mean())}
+        rows[name] = {
+            "mean": float(da.mean()),
+            "lower": float(lower),
+            "upper": float(upper),
+            "p_better": float(improves.mean()),
+        }
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "scale"
     return table
@@ -271,8 +410,7 @@ def diagnostics_table(fit: xr.DataTree) -> pd.DataFrame:
     passed explicitly)."""
     import arviz as az
 
-    names = [v for v in fit["posterior"].data_vars
-             if fit["posterior"][v].dims == ("chain", "draw")]
+    names = [v for v in fit["posterior"].data_vars if fit["posterior"][v].dims == ("chain", "draw")]
     table = az.summary(fit, var_names=names, ci_prob=CI_PROB, round_to="none")
     table.index.name = "parameter"
     return table
@@ -290,53 +428,88 @@ def _prior_rows(sim: xr.DataTree, lang: str) -> list[dict[str, str]]:
     rows = []
     for name in [*defaults, *(k for k in given if k not in defaults)]:
         prior = given.get(name, defaults.get(name))
-        kwargs = ", ".join(f"{k} {describe(as_dist(v), lang) if isinstance(v, int | float) else v}"
-                           for k, v in prior.get("kwargs", {}).items())
-        rows.append({"name": f"{w['effect']}: {w['prior']} `{name}`",
-                     "value": f"{prior.get('dist')}({kwargs})",
-                     "source": w["assumption"] if name in given else w["prior_default"]})
+        kwargs = ", ".join(
+            f"{k} {describe(as_dist(v), lang) if isinstance(v, int | float) else v}"
+            for k, v in prior.get("kwargs", {}).items()
+        )
+        rows.append(
+            {
+                "name": f"{w['effect']}: {w['prior']} `{name}`",
+                "value": f"{prior.get('dist')}({kwargs})",
+                "source": w["assumption"] if name in given else w["prior_default"],
+            }
+        )
     return rows
 
 
 def _assumption_rows(sim: xr.DataTree, lang: str, label) -> list[dict[str, str]]:
     w = WORDS[lang]
     spec = load_model(json.loads(sim.attrs["spec"]))
-    rows = [{"name": w["cohort"],
-             "value": ", ".join(f"{w['year']} {y}: {n}" for y, n in spec.cohort.intake.items()),
-             "source": w["assumption"]}]
+    rows = [
+        {
+            "name": w["cohort"],
+            "value": ", ".join(f"{w['year']} {y}: {n}" for y, n in spec.cohort.intake.items()),
+            "source": w["assumption"],
+        }
+    ]
     rows += _prior_rows(sim, lang)
-    keys = {"excess_risk": w["excess_risk"], "baseline_risk": w["baseline_risk"],
-            "quantity": w["quantity_per_event"]}
+    keys = {
+        "excess_risk": w["excess_risk"],
+        "baseline_risk": w["baseline_risk"],
+        "quantity": w["quantity_per_event"],
+    }
     for outcome in spec.outcomes:
         name = getattr(outcome.label, lang) if outcome.label else outcome.name
         for key, word in keys.items():
             dist = getattr(outcome, key)
             if dist is not None:
-                rows.append({"name": f"{name}: {word}", "value": describe(dist, lang),
-                             "source": w["assumption"]})
+                rows.append(
+                    {
+                        "name": f"{name}: {word}",
+                        "value": describe(dist, lang),
+                        "source": w["assumption"],
+                    }
+                )
         cost, factor = spec.unit_cost(outcome)
         if isinstance(outcome.unit_cost, str):
             entry = library.unit_costs()[outcome.unit_cost]
             source = f"{entry.source} ({entry.price_year})"
         else:
             source = w["assumption"]
-        rows.append({"name": f"{name}: {w['unit_cost'].format(price_year=spec.intervention.price_year)}",
-                     "value": describe(cost, lang, scale=factor), "source": source})
-        rows.append({"name": f"{name}: {w['payers']}",
-                     "value": ", ".join(f"{label(a)} {i18n.percent(s, lang)}"
-                                        for a, s in outcome.payers.items()),
-                     "source": w["assumption"]})
+        rows.append(
+            {
+                "name": f"{name}: {w['unit_cost'].format(price_year=spec.intervention.price_year)}",
+                "value": describe(cost, lang, scale=factor),
+                "source": source,
+            }
+        )
+        rows.append(
+            {
+                "name": f"{name}: {w['payers']}",
+                "value": ", ".join(
+                    f"{label(a)} {i18n.percent(s, lang)}" for a, s in outcome.payers.items()
+                ),
+                "source": w["assumption"],
+            }
+        )
     s = spec.simulation
     shared = [(w["retention"], s.retention), (w["discount_rate"], s.discount_rate)]
-    shared += [(f"{w['haircut']}: {k.replace('_', ' ')}", getattr(s.haircuts, k))
-               for k in type(s.haircuts).model_fields]
+    shared += [
+        (f"{w['haircut']}: {k.replace('_', ' ')}", getattr(s.haircuts, k))
+        for k in type(s.haircuts).model_fields
+    ]
     shared += [(f"{w['cashable']}: {label(a)}", d) for a, d in s.cashable.items()]
     rows += [{"name": n, "value": describe(d, lang), "source": w["assumption"]} for n, d in shared]
     for actor, by_year in spec.costs.items():
-        rows.append({"name": f"{w['costs']}: {label(actor)}",
-                     "value": ", ".join(f"{w['year']} {y}: {describe(d, lang)}"
-                                        for y, d in by_year.items()),
-                     "source": w["assumption"]})
+        rows.append(
+            {
+                "name": f"{w['costs']}: {label(actor)}",
+                "value": ", ".join(
+                    f"{w['year']} {y}: {describe(d, lang)}" for y, d in by_year.items()
+                ),
+                "source": w["assumption"],
+            }
+        )
     return rows
 
 
@@ -398,8 +571,11 @@ def _context(sim: xr.DataTree, summary: Summary, lang: str, figures: set[str]) -
 
     cash_actors = [str(a) for a in sim["cashflows"]["actor"].to_numpy()]
     key_rows = [
-        {"label": i18n.WORDS[lang].get(metric, metric), "scope": label(scope),
-         **_fmt_row(row, lang)}
+        {
+            "label": i18n.WORDS[lang].get(metric, metric),
+            "scope": label(scope),
+            **_fmt_row(row, lang),
+        }
         for (metric, scope), row in table.iterrows()
         if scope not in cash_actors and not metric.startswith("effect_")
     ]
@@ -410,17 +586,30 @@ def _context(sim: xr.DataTree, summary: Summary, lang: str, figures: set[str]) -
         spec_effect = json.loads(sim.attrs["spec"]).get("effect", {})
         periods = (spec_effect.get("pre", "pre"), spec_effect.get("post", "post"))
         cells = [
-            {"group": w["treated" if int(t) else "comparison"], "period": periods[int(p)],
-             "events": i18n.number(int(e), lang), "trials": i18n.number(int(n), lang),
-             "share": pct(e / n)}
-            for t, p, e, n in zip(obs["treated"].values, obs["post"].values,
-                                  obs["events"].values, obs["trials"].values, strict=True)
+            {
+                "group": w["treated" if int(t) else "comparison"],
+                "period": periods[int(p)],
+                "events": i18n.number(int(e), lang),
+                "trials": i18n.number(int(n), lang),
+                "share": pct(e / n),
+            }
+            for t, p, e, n in zip(
+                obs["treated"].values,
+                obs["post"].values,
+                obs["events"].values,
+                obs["trials"].values,
+                strict=True,
+            )
         ]
     eff = effect_table(fit)
     num3 = lambda v: i18n.number(v, lang, digits=3)  # noqa: E731
     effect_rows = [
-        {"scale": w.get(scale, scale), "mean": num3(r["mean"]),
-         "interval": f"{num3(r['lower'])} – {num3(r['upper'])}", "p_better": pct(r["p_better"])}
+        {
+            "scale": w.get(scale, scale),
+            "mean": num3(r["mean"]),
+            "interval": f"{num3(r['lower'])} – {num3(r['upper'])}",
+            "p_better": pct(r["p_better"]),
+        }
         for scale, r in eff.iterrows()
     ]
     converged = bool(attrs.get("converged", False))
@@ -432,24 +621,36 @@ def _context(sim: xr.DataTree, summary: Summary, lang: str, figures: set[str]) -
     diagnostics = w["diagnostics"].format(
         chains=fit["posterior"].sizes.get("chain", ""),
         rhat_words=w["rhat_ok"] if rhat <= RHAT_MAX else w["rhat_bad"],
-        rhat=i18n.number(rhat, lang, digits=3), rhat_max=i18n.number(RHAT_MAX, lang, digits=2),
-        ess=i18n.number(ess, lang), ess_min=i18n.number(ESS_MIN, lang),
+        rhat=i18n.number(rhat, lang, digits=3),
+        rhat_max=i18n.number(RHAT_MAX, lang, digits=2),
+        ess=i18n.number(ess, lang),
+        ess_min=i18n.number(ESS_MIN, lang),
         div_words=w["div_none"] if div == 0 else w["div_some"].format(div=div),
         verdict=w["ok"] if converged else w["not_ok"],
     )
 
     actor_rows = [
-        {"actor": label(a), "mean": msek(table.loc[("npv", a), "mean"]),
-         "interval": _fmt_row(table.loc[("npv", a)], lang)["interval"],
-         "p": pct(table.loc[("p_npv_positive", a), "mean"])}
-        for a in [*cash_actors, "total"] if ("npv", a) in table.index
+        {
+            "actor": label(a),
+            "mean": msek(table.loc[("npv", a), "mean"]),
+            "interval": _fmt_row(table.loc[("npv", a)], lang)["interval"],
+            "p": pct(table.loc[("p_npv_positive", a), "mean"]),
+        }
+        for a in [*cash_actors, "total"]
+        if ("npv", a) in table.index
     ]
     by_year = savings_table(sim)
-    savings_cols = [c for c in by_year.columns if c != "calendar_year" and by_year[c].abs().sum() > 0]
+    savings_cols = [
+        c for c in by_year.columns if c != "calendar_year" and by_year[c].abs().sum() > 0
+    ]
     savings_rows = [
-        {"year": int(y), "calendar": int(r["calendar_year"]),
-         "values": [i18n.number(r[c] / 1e6, lang, digits=2) for c in savings_cols]}
-        for y, r in by_year.iterrows() if r[savings_cols].abs().sum() > 0
+        {
+            "year": int(y),
+            "calendar": int(r["calendar_year"]),
+            "values": [i18n.number(r[c] / 1e6, lang, digits=2) for c in savings_cols],
+        }
+        for y, r in by_year.iterrows()
+        if r[savings_cols].abs().sum() > 0
     ]
 
     fund_ctx = None
@@ -458,46 +659,66 @@ def _context(sim: xr.DataTree, summary: Summary, lang: str, figures: set[str]) -
         disc = sim["cashflows"]["discount_factor"]
         schedule = ", ".join(
             f"{msek(float(fund['due'].sel(year=y)))} ({w['year']} {int(y)})"
-            for y in fund["year"].values if float(fund["due"].sel(year=y)) > 0
+            for y in fund["year"].values
+            if float(fund["due"].sel(year=y)) > 0
         )
         fund_ctx = {
             "text": w["fund_text"].format(
-                principal=msek(float(fund["principal"])), schedule=schedule,
+                principal=msek(float(fund["principal"])),
+                schedule=schedule,
                 actors=", ".join(label(a) for a in fund.attrs.get("repaying_actors", [])),
-                rule=fund.attrs.get("rule", ""), horizon=fund.attrs.get("horizon", "")),
+                rule=fund.attrs.get("rule", ""),
+                horizon=fund.attrs.get("horizon", ""),
+            ),
             "frame": w["frame_text"].format(
                 grant=msek(float(fund["frame_grant"].sum())) if "frame_grant" in fund else "–",
                 external=msek(float((fund["external_benefits"] * disc).sum("year").mean()))
-                if "external_benefits" in fund else "–"),
+                if "external_benefits" in fund
+                else "–",
+            ),
         }
 
     evppi_rows, evpi = [], None
     if plots._has(sim, "decision", "evppi"):
         ev = sim["decision/evppi"].to_pandas().sort_values(ascending=False)
-        evppi_rows = [{"name": str(k), "value": msek(float(v))} for k, v in ev.items()]
+        msek2 = lambda v: i18n.msek(v, lang, digits=2)  # noqa: E731
+        evppi_rows = [{"name": str(k), "value": msek2(float(v))} for k, v in ev.items()]
         if "evpi" in sim["decision"].data_vars:
-            evpi = msek(float(sim["decision/evpi"]))
+            evpi = msek2(float(sim["decision/evpi"]))
     sensitivity = bool({"tornado", "acceptability", "evppi"} & figures) or bool(evppi_rows)
 
     spec = json.loads(sim.attrs["spec"])
     return {
-        "w": w, "name": sim.attrs.get("intervention_name", ""),
-        "synthetic": bool(sim.attrs.get("data_synthetic")), "converged": converged,
-        "sentences": summary.text, "key_rows": key_rows, "figures": figures,
+        "w": w,
+        "name": sim.attrs.get("intervention_name", ""),
+        "synthetic": bool(sim.attrs.get("data_synthetic")),
+        "converged": converged,
+        "sentences": summary.text,
+        "key_rows": key_rows,
+        "figures": figures,
         "p_npv_positive": i18n.WORDS[lang]["p_npv_positive"],
-        "design": attrs.get("design", ""), "outcome": attrs.get("outcome", ""),
-        "family": attrs.get("family", ""), "cells": cells, "effect_rows": effect_rows,
+        "design": attrs.get("design", ""),
+        "outcome": attrs.get("outcome", ""),
+        "family": attrs.get("family", ""),
+        "cells": cells,
+        "effect_rows": effect_rows,
         "diagnostics": diagnostics,
         "price_year": sim.attrs.get("price_year", ""),
         "rate": pct(float(sim["inputs"]["discount_rate"].mean())),
         "mode": w["realized" if sim.attrs.get("mode") == "realized" else "expected"],
-        "actor_rows": actor_rows, "savings_header": [label(c) for c in savings_cols],
-        "savings_rows": savings_rows, "fund": fund_ctx,
-        "sensitivity": sensitivity, "evppi_rows": evppi_rows, "evpi": evpi,
+        "actor_rows": actor_rows,
+        "savings_header": [label(c) for c in savings_cols],
+        "savings_rows": savings_rows,
+        "fund": fund_ctx,
+        "sensitivity": sensitivity,
+        "evppi_rows": evppi_rows,
+        "evpi": evpi,
         "assumptions": _assumption_rows(sim, lang, label),
         "versions": ", ".join(f"{k} {v}" for k, v in _versions(sim).items()),
-        "rendered": _rendered_with(), "seed": sim.attrs.get("random_seed", ""),
-        "spec_source": sim.attrs.get("spec_source", "") or spec.get("intervention", {}).get("id", ""),
+        "rendered": _rendered_with(),
+        "seed": sim.attrs.get("random_seed", ""),
+        "spec_source": sim.attrs.get("spec_source", "")
+        or spec.get("intervention", {}).get("id", ""),
         "data_source": sim.attrs.get("data_source", ""),
         "data_sha256": sim.attrs.get("data_sha256", ""),
         "priors_sha256": sim.attrs.get("priors_sha256", ""),
@@ -517,8 +738,11 @@ def render_markdown(
     """
     i18n.check_lang(lang)
     if figures is None:
-        figures = {name for name, make in plots.FIGURES.items()
-                   if (fig := make(sim, summary, lang)) is not None and plt.close(fig) is None}
+        figures = {
+            name
+            for name, make in plots.FIGURES.items()
+            if (fig := make(sim, summary, lang)) is not None and plt.close(fig) is None
+        }
     return _ENV.get_template("report.md.j2").render(**_context(sim, summary, lang, set(figures)))
 
 
@@ -548,7 +772,9 @@ def tables(sim: xr.DataTree, summary: Summary) -> dict[str, pd.DataFrame]:
     return out
 
 
-def write_tables(frames: dict[str, pd.DataFrame], out: str | Path, *, xlsx: str = "summary.xlsx") -> dict[str, Path]:
+def write_tables(
+    frames: dict[str, pd.DataFrame], out: str | Path, *, xlsx: str = "summary.xlsx"
+) -> dict[str, Path]:
     """Write each table as ``<name>.csv`` and all of them as sheets of one ``.xlsx``, atomically.
 
     Examples
@@ -612,8 +838,10 @@ def write_report(
         with results.atomic_path(out / "figures" / f"{name}.png") as tmp:
             tmp.write_bytes(png)
         files[name] = out / "figures" / f"{name}.png"
-    for kind, name, text in (("markdown", "report.md", text_md),
-                             ("html", "report.html", render_html(text_md, figures, lang=lang))):
+    for kind, name, text in (
+        ("markdown", "report.md", text_md),
+        ("html", "report.html", render_html(text_md, figures, lang=lang)),
+    ):
         with results.atomic_path(out / name) as tmp:
             tmp.write_text(text, encoding="utf-8")
         files[kind] = out / name

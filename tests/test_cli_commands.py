@@ -40,8 +40,17 @@ def test_help_names_every_command(capsys):
 
 
 def test_run_writes_results_tables_figures_and_report(run_dir):
-    for name in ("results.nc", "summary.csv", "summary.xlsx", "savings.csv", "effect.csv",
-                 "report.md", "report.html", "figures/fan_chart.png", "figures/repayment.png"):
+    for name in (
+        "results.nc",
+        "summary.csv",
+        "summary.xlsx",
+        "savings.csv",
+        "effect.csv",
+        "report.md",
+        "report.html",
+        "figures/fan_chart.png",
+        "figures/repayment.png",
+    ):
         assert (run_dir / name).is_file(), name
     sheets = pd.read_excel(run_dir / "summary.xlsx", sheet_name=None)
     assert {"summary", "savings", "effect", "diagnostics"} <= set(sheets)
@@ -50,18 +59,31 @@ def test_run_writes_results_tables_figures_and_report(run_dir):
 
 
 def test_quiet_run_prints_results_but_no_progress(capsys, run_dir):
-    code, out, err = call(capsys, "run", "nata", "--out", str(run_dir.parent / "q"), "--seed", "11",
-                          "--quiet")
+    code, out, err = call(
+        capsys, "run", "nata", "--out", str(run_dir.parent / "q"), "--seed", "11", "--quiet"
+    )
     assert code == 0 and err == ""
     assert "P(NPV > 0)" in out
 
 
 def test_fit_then_simulate_equals_run(capsys, tmp_path, run_dir):
-    code, out, _ = call(capsys, "fit", "nata", "--out", str(tmp_path / "fit"), "--seed", "11", "-q")
+    code, _out, _ = call(
+        capsys, "fit", "nata", "--out", str(tmp_path / "fit"), "--seed", "11", "-q"
+    )
     assert code == 0 and (tmp_path / "fit" / "posterior.nc").is_file()
     assert "r_hat" in pd.read_csv(tmp_path / "fit" / "diagnostics.csv").columns
-    code, _, _ = call(capsys, "simulate", "nata", "--posterior", str(tmp_path / "fit" / "posterior.nc"),
-                      "--out", str(tmp_path / "sim"), "--seed", "11", "-q")
+    code, _, _ = call(
+        capsys,
+        "simulate",
+        "nata",
+        "--posterior",
+        str(tmp_path / "fit" / "posterior.nc"),
+        "--out",
+        str(tmp_path / "sim"),
+        "--seed",
+        "11",
+        "-q",
+    )
     assert code == 0
     # same seed, split into the same named streams: the same numbers bit for bit
     assert (tmp_path / "sim" / "summary.csv").read_text() == (run_dir / "summary.csv").read_text()
@@ -71,8 +93,16 @@ def test_report_regenerates_the_same_report_from_saved_results(capsys, tmp_path,
     code, _, _ = call(capsys, "report", str(run_dir / "results.nc"), "--out", str(tmp_path), "-q")
     assert code == 0
     assert (tmp_path / "report.md").read_text() == (run_dir / "report.md").read_text()
-    code, _, _ = call(capsys, "report", str(run_dir / "results.nc"), "--out", str(tmp_path / "sv"),
-                      "--lang", "sv", "-q")
+    code, _, _ = call(
+        capsys,
+        "report",
+        str(run_dir / "results.nc"),
+        "--out",
+        str(tmp_path / "sv"),
+        "--lang",
+        "sv",
+        "-q",
+    )
     assert code == 0
     assert "## 1. Sammanfattning" in (tmp_path / "sv" / "report.md").read_text()
 
@@ -82,8 +112,18 @@ def test_run_reads_excel_and_parquet(capsys, tmp_path, run_dir, nata_spec, suffi
     table = pd.read_csv(nata_spec.data_path)
     path = tmp_path / f"followup{suffix}"
     (table.to_excel(path, index=False) if suffix == ".xlsx" else table.to_parquet(path))
-    code, _, _ = call(capsys, "run", "nata", "--data", str(path), "--out", str(tmp_path / "o"),
-                      "--seed", "11", "-q")
+    code, _, _ = call(
+        capsys,
+        "run",
+        "nata",
+        "--data",
+        str(path),
+        "--out",
+        str(tmp_path / "o"),
+        "--seed",
+        "11",
+        "-q",
+    )
     assert code == 0
     # the same table in another format gives the same numbers
     ours = pd.read_csv(tmp_path / "o" / "summary.csv")

@@ -30,7 +30,9 @@ def colours(fig) -> list[tuple[float, ...]]:
             for getter in ("get_facecolor", "get_edgecolor", "get_color"):
                 if hasattr(artist, getter):
                     value = getattr(artist, getter)()
-                    arr = np.atleast_2d(mcolors.to_rgba_array(value)) if len(np.shape(value)) else []
+                    arr = (
+                        np.atleast_2d(mcolors.to_rgba_array(value)) if len(np.shape(value)) else []
+                    )
                     found += [tuple(c[:3]) for c in arr if c[3] > 0]
     return found
 
@@ -57,8 +59,13 @@ def test_fan_chart_bands_are_the_50_and_90_percent_quantiles():
 
 def test_fan_chart_has_one_panel_per_actor_and_one_for_all():
     rng = np.random.default_rng(0)
-    s = draws(rng.gamma(2.0, 1e5, (2, 50, 4, 3)), "year", "actor",
-              year=[1, 2, 3, 4], actor=["a", "b", "c"])
+    s = draws(
+        rng.gamma(2.0, 1e5, (2, 50, 4, 3)),
+        "year",
+        "actor",
+        year=[1, 2, 3, 4],
+        actor=["a", "b", "c"],
+    )
     fig = plots.fan_chart(s, s * 0 + 1e5, price_year=2023, labels={"a": "Actor A"}, lang="sv")
     titles = [ax.get_title() for ax in fig.axes if ax.get_visible()]
     assert titles == ["Actor A", "b", "c", "alla aktörer"]
@@ -94,8 +101,9 @@ def test_npv_distribution_marks_the_tables_probability_and_splits_at_zero():
 
 def test_effect_posterior_overlays_the_prior_density():
     prior = stats.norm(0, 1)
-    fig = plots.effect_posterior(stats.norm(-0.4, 0.2).rvs(4000, random_state=1), prior=prior,
-                                 xlabel="log odds ratio")
+    fig = plots.effect_posterior(
+        stats.norm(-0.4, 0.2).rvs(4000, random_state=1), prior=prior, xlabel="log odds ratio"
+    )
     line = fig.axes[0].lines[0]
     x, y = line.get_xdata(), line.get_ydata()
     assert y == pytest.approx(prior.pdf(x))
@@ -103,8 +111,10 @@ def test_effect_posterior_overlays_the_prior_density():
 
 
 def test_tornado_sorts_by_swing_and_starts_bars_at_base():
-    df = pd.DataFrame({"low": [-1e6, 0.5e6, 0.9e6], "high": [3e6, 1.5e6, 1.1e6]},
-                      index=["effect", "unit cost", "discount rate"])
+    df = pd.DataFrame(
+        {"low": [-1e6, 0.5e6, 0.9e6], "high": [3e6, 1.5e6, 1.1e6]},
+        index=["effect", "unit cost", "discount rate"],
+    )
     fig = plots.tornado(df, base=1e6, price_year=2023)
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["discount rate", "unit cost", "effect"]
@@ -114,8 +124,11 @@ def test_tornado_sorts_by_swing_and_starts_bars_at_base():
 
 
 def test_acceptability_and_evppi_take_plain_inputs():
-    curves = xr.DataArray([[0.9, 0.1], [0.4, 0.6]], dims=("wtp", "scenario"),
-                          coords={"wtp": [0, 1e5], "scenario": ["status quo", "NÄTA"]})
+    curves = xr.DataArray(
+        [[0.9, 0.1], [0.4, 0.6]],
+        dims=("wtp", "scenario"),
+        coords={"wtp": [0, 1e5], "scenario": ["status quo", "NÄTA"]},
+    )
     fig = plots.acceptability(curves)
     assert [ln.get_ydata().tolist() for ln in fig.axes[0].lines] == [[0.9, 0.4], [0.1, 0.6]]
     fig = plots.evppi_bars(pd.Series({"effect": 3e5, "unit cost": 1e5}), evpi=4e5, price_year=2023)
@@ -136,8 +149,13 @@ def test_every_report_figure_is_grey_and_labelled(nata_sim):
 
     summary = summarize(nata_sim)
     made = plots.make_figures(nata_sim, summary)
-    assert {"effect_posterior", "fan_chart", "npv_distribution", "fund_balance",
-            "repayment"} <= set(made)
+    assert {
+        "effect_posterior",
+        "fan_chart",
+        "npv_distribution",
+        "fund_balance",
+        "repayment",
+    } <= set(made)
     assert not {"tornado", "acceptability", "evppi"} & set(made)  # no decision group yet
     for name, fig in made.items():
         if name == "rank_plot":
@@ -162,14 +180,24 @@ def test_decision_group_adds_sensitivity_figures(nata_sim):
     from simpact.decision import summarize
 
     sim = nata_sim.copy()
-    sim["decision"] = xr.Dataset({
-        "tornado": xr.DataArray([[-1e6, 1e6], [0.0, 5e5]], dims=("parameter", "bound"),
-                                coords={"parameter": ["effect", "cost"], "bound": ["low", "high"]}),
-        "evppi": xr.DataArray([2e5, 5e4], dims="parameter", coords={"parameter": ["effect", "cost"]}),
-        "evpi": 2.5e5,
-        "acceptability": xr.DataArray([[0.7, 0.3], [0.2, 0.8]], dims=("wtp", "scenario"),
-                                      coords={"wtp": [0, 1e5], "scenario": ["no", "yes"]}),
-    })
+    sim["decision"] = xr.Dataset(
+        {
+            "tornado": xr.DataArray(
+                [[-1e6, 1e6], [0.0, 5e5]],
+                dims=("parameter", "bound"),
+                coords={"parameter": ["effect", "cost"], "bound": ["low", "high"]},
+            ),
+            "evppi": xr.DataArray(
+                [2e5, 5e4], dims="parameter", coords={"parameter": ["effect", "cost"]}
+            ),
+            "evpi": 2.5e5,
+            "acceptability": xr.DataArray(
+                [[0.7, 0.3], [0.2, 0.8]],
+                dims=("wtp", "scenario"),
+                coords={"wtp": [0, 1e5], "scenario": ["no", "yes"]},
+            ),
+        }
+    )
     made = plots.make_figures(sim, summarize(sim))
     assert {"tornado", "acceptability", "evppi"} <= set(made)
 
