@@ -33,12 +33,12 @@ def number(x: float, lang: str = "en", *, digits: int = 0) -> str:
     text = f"{abs(x):,.{digits}f}"
     if lang == "sv":
         text = text.replace(",", " ").replace(".", ",")
-    sign = "−" if x < 0 and float(text.replace(" ", "").replace(",", ".")) != 0 else ""
+    sign = "−" if x < 0 and round(abs(x), digits) != 0 else ""
     return sign + text
 
 
 def msek(x: float, lang: str = "en", *, digits: int = 1) -> str:
-    """An amount in SEK as millions: ``msek(-1.45e6, "sv") == '−1,5 MSEK'``."""
+    """An amount in SEK as millions: ``msek(-1.46e6, "sv") == '−1,5 MSEK'``."""
     return f"{number(x / 1e6, lang, digits=digits)} MSEK"
 
 

@@ -327,7 +327,7 @@ def formatter(units: str, lang: str, *, probability: bool = False):
 
     Examples
     --------
-    >>> formatter("SEK (2023 prices)", "sv")(-1.45e6)
+    >>> formatter("SEK (2023 prices)", "sv")(-1.46e6)
     '−1,5 MSEK'
     >>> formatter("1", "en", probability=True)(0.643)
     '64 %'
