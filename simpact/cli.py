@@ -243,6 +243,7 @@ def fit(
     `simpact simulate --posterior` (with the same --seed, the numbers equal `simpact run`'s).
     """
     from simpact import results
+    from simpact.effects import ESS_MIN, RHAT_MAX
     from simpact.report import diagnostics_table, write_tables
 
     start = time.perf_counter()
@@ -270,7 +271,11 @@ def fit(
             f"{row['ess_tail']:.0f}",
         )
     out.print(shown)
-    out.print(f"Converged: R-hat ≤ 1.01, ESS ≥ 400, {int(post.attrs['divergences'])} divergences.")
+    out.print(
+        f"Converged: R-hat {post.attrs['rhat_max']:.3f} (≤ {RHAT_MAX}), ESS "
+        f"{min(post.attrs['ess_bulk_min'], post.attrs['ess_tail_min']):.0f} (≥ {ESS_MIN}), "
+        f"{int(post.attrs['divergences'])} divergences."
+    )
     _print_files(files, target, start)
 
 
