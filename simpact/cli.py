@@ -359,7 +359,7 @@ def report(
     start = time.perf_counter()
     with _stage(f"Reading {results_file}", quiet):
         sim = _read_tree(results_file, "results", needs="cashflows")
-        for group in ("fund", "fit", "inputs"):
+        for group in ("fund", "inputs"):
             if group not in sim.children:
                 raise SimpactError(
                     f"not a complete simpact results file: no '{group}' group", source=results_file

@@ -422,7 +422,8 @@ def _prior_rows(sim: xr.DataTree, lang: str) -> list[dict[str, str]]:
     w = WORDS[lang]
     spec = json.loads(sim.attrs.get("spec", "{}") or "{}")
     effect = spec.get("effect", {})
-    design = DESIGNS.get(sim["fit"].attrs.get("design", effect.get("design", "")))
+    fit_attrs = sim["fit"].attrs if "fit" in sim.children else {}
+    design = DESIGNS.get(fit_attrs.get("design", effect.get("design", "")))
     defaults = getattr(design, "DEFAULT_PRIORS", {})
     given = effect.get("priors", {})
     rows = []
@@ -436,7 +437,8 @@ def _prior_rows(sim: xr.DataTree, lang: str) -> list[dict[str, str]]:
             {
                 "name": f"{w['effect']}: {w['prior']} `{name}`",
                 "value": f"{prior.get('dist')}({kwargs})",
-                "source": w["assumption"] if name in given else w["prior_default"],
+                "source": str(prior.get("source", ""))
+                or (w["assumption"] if name in given else w["prior_default"]),
             }
         )
     return rows
@@ -555,31 +557,16 @@ def command(sim: xr.DataTree, lang: str) -> str:
     return " ".join(p if " " not in p else f'"{p}"' for p in parts)
 
 
-def _context(sim: xr.DataTree, summary: Summary, lang: str, figures: set[str]) -> dict:
+def _effect_context(sim: xr.DataTree, lang: str) -> dict | None:
+    """The effect section: data cells, estimates and diagnostics in words (None without a fit)."""
+    from simpact.effects import ESS_MIN, RHAT_MAX
+
+    if not plots._has(sim, "fit/posterior"):
+        return None
     w = WORDS[lang]
-    table = summary.table
-    actors = library.actors()
     fit = sim["fit"]
     attrs = fit.attrs
-    msek = lambda v: i18n.msek(v, lang)  # noqa: E731
     pct = lambda v: i18n.percent(v, lang)  # noqa: E731
-
-    def label(scope: str) -> str:
-        if scope in actors:
-            return getattr(actors[scope].label, lang)
-        return i18n.WORDS[lang].get(scope, scope)
-
-    cash_actors = [str(a) for a in sim["cashflows"]["actor"].to_numpy()]
-    key_rows = [
-        {
-            "label": i18n.WORDS[lang].get(metric, metric),
-            "scope": label(scope),
-            **_fmt_row(row, lang),
-        }
-        for (metric, scope), row in table.iterrows()
-        if scope not in cash_actors and not metric.startswith("effect_")
-    ]
-
     obs = fit["observed_data"].to_dataset() if "observed_data" in fit.children else None
     cells = []
     if obs is not None and {"treated", "post", "events", "trials"} <= set(obs.data_vars):
@@ -613,8 +600,6 @@ def _context(sim: xr.DataTree, summary: Summary, lang: str, figures: set[str]) -
         for scale, r in eff.iterrows()
     ]
     converged = bool(attrs.get("converged", False))
-    from simpact.effects import ESS_MIN, RHAT_MAX
-
     rhat = float(attrs.get("rhat_max", np.nan))
     ess = float(min(attrs.get("ess_bulk_min", np.nan), attrs.get("ess_tail_min", np.nan)))
     div = int(attrs.get("divergences", 0))
@@ -628,6 +613,42 @@ def _context(sim: xr.DataTree, summary: Summary, lang: str, figures: set[str]) -
         div_words=w["div_none"] if div == 0 else w["div_some"].format(div=div),
         verdict=w["ok"] if converged else w["not_ok"],
     )
+
+    return {
+        "design": attrs.get("design", ""),
+        "outcome": attrs.get("outcome", ""),
+        "family": attrs.get("family", ""),
+        "cells": cells,
+        "rows": effect_rows,
+        "diagnostics": diagnostics,
+        "converged": converged,
+    }
+
+
+def _context(sim: xr.DataTree, summary: Summary, lang: str, figures: set[str]) -> dict:
+    w = WORDS[lang]
+    table = summary.table
+    actors = library.actors()
+    msek = lambda v: i18n.msek(v, lang)  # noqa: E731
+    pct = lambda v: i18n.percent(v, lang)  # noqa: E731
+
+    def label(scope: str) -> str:
+        if scope in actors:
+            return getattr(actors[scope].label, lang)
+        return i18n.WORDS[lang].get(scope, scope)
+
+    cash_actors = [str(a) for a in sim["cashflows"]["actor"].to_numpy()]
+    key_rows = [
+        {
+            "label": i18n.WORDS[lang].get(metric, metric),
+            "scope": label(scope),
+            **_fmt_row(row, lang),
+        }
+        for (metric, scope), row in table.iterrows()
+        if scope not in cash_actors and not metric.startswith("effect_")
+    ]
+
+    effect = _effect_context(sim, lang)
 
     actor_rows = [
         {
@@ -692,17 +713,12 @@ def _context(sim: xr.DataTree, summary: Summary, lang: str, figures: set[str]) -
         "w": w,
         "name": sim.attrs.get("intervention_name", ""),
         "synthetic": bool(sim.attrs.get("data_synthetic")),
-        "converged": converged,
+        "converged": effect is None or effect["converged"],
+        "effect": effect,
         "sentences": summary.text,
         "key_rows": key_rows,
         "figures": figures,
         "p_npv_positive": i18n.WORDS[lang]["p_npv_positive"],
-        "design": attrs.get("design", ""),
-        "outcome": attrs.get("outcome", ""),
-        "family": attrs.get("family", ""),
-        "cells": cells,
-        "effect_rows": effect_rows,
-        "diagnostics": diagnostics,
         "price_year": sim.attrs.get("price_year", ""),
         "rate": pct(float(sim["inputs"]["discount_rate"].mean())),
         "mode": w["realized" if sim.attrs.get("mode") == "realized" else "expected"],

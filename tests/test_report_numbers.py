@@ -194,3 +194,35 @@ def test_effect_table_from_known_draws():
     assert row["mean"] == pytest.approx(-0.1)
     assert row["lower"] == pytest.approx(-0.28) and row["upper"] == pytest.approx(0.08)
     assert row["p_better"] == pytest.approx(300 / 401)
+
+
+def test_sections_follow_the_tree(nata_sim):
+    # a tree without an effect fit (draws from elsewhere) and without the fund stage
+    sim = nata_sim.copy()
+    del sim["fit"]
+    summary = summarize(sim, lang="en")
+    without_fit = report.render_markdown(sim, summary, lang="en")
+    assert "## 2. The effect" not in without_fit
+    assert "## 2. Savings per actor and year" in without_fit
+    assert "figures/effect_posterior.png" not in without_fit
+    full = report.render_markdown(nata_sim, summarize(nata_sim, lang="en"), lang="en")
+    assert "## 2. The effect" in full and "## 3. Savings per actor and year" in full
+
+
+def test_a_literature_prior_is_listed_with_its_source(nata_sim):
+    import json
+
+    sim = nata_sim.copy()
+    spec = json.loads(sim.attrs["spec"])
+    spec["effect"]["priors"] = {
+        "effect": {
+            "dist": "Normal",
+            "kwargs": {"mu": -0.2, "sigma": 0.15},
+            "source": "Meta-analysis X (2020), table 3",
+        }
+    }
+    sim.attrs["spec"] = json.dumps(spec)
+    text = report.render_markdown(sim, summarize(sim, lang="sv"), lang="sv", figures=set())
+    row = next(r for r in md_table(text, "Indata") if r[0] == "Effekten: priori `effect`")
+    assert row[1] == "Normal(mu −0,2, sigma 0,15)"
+    assert row[2] == "Meta-analysis X (2020), table 3"
