@@ -590,6 +590,14 @@ def diagnostics(
         A tree with a ``posterior`` group (chains and draws).
     var_names
         Variables to show (default: every variable in the posterior).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> post = xr.Dataset({"effect": (("chain", "draw"), rng.normal(size=(4, 200)))})
+    >>> fig = diagnostics(xr.DataTree.from_dict({"posterior": post}))
+    >>> len(fig.axes)
+    1
     """
     import arviz as az
 
@@ -620,14 +628,24 @@ PRIOR_DENSITIES: dict[str, Callable[..., object]] = {
 
 def effect_prior(sim: xr.DataTree, name: str = "effect"):
     """The frozen scipy density of parameter ``name``'s prior (spec override, else the design's
-    default), or None when the design or the distribution is not known."""
+    default), or None when the design or the distribution is not known.
+
+    Examples
+    --------
+    >>> sim = xr.DataTree()
+    >>> prior = {"dist": "Normal", "kwargs": {"mu": -0.3, "sigma": 0.2}}
+    >>> sim.attrs["spec"] = json.dumps({"effect": {"design": "did", "priors": {"effect": prior}}})
+    >>> float(effect_prior(sim).mean())
+    -0.3
+    """
     from simpact.effects import DESIGNS
 
     spec = json.loads(sim.attrs.get("spec", "{}") or "{}")
     effect = spec.get("effect", {})
     prior = effect.get("priors", {}).get(name)
     if prior is None:
-        design = DESIGNS.get(sim["fit"].attrs.get("design", effect.get("design", "")))
+        fit_attrs = sim["fit"].attrs if "fit" in sim.children else {}
+        design = DESIGNS.get(fit_attrs.get("design", effect.get("design", "")))
         prior = getattr(design, "DEFAULT_PRIORS", {}).get(name)
     if not prior or prior.get("dist") not in PRIOR_DENSITIES:
         return None
@@ -689,6 +707,13 @@ def balance(sim: xr.DataTree) -> xr.DataArray:
     """The fund part's balance from this project per year: repaid minus drawn, cumulated (SEK).
 
     Uses ``fund["balance"]`` when the fund stage provides one.
+
+    Examples
+    --------
+    >>> fund = xr.Dataset({"repaid": ("year", [0.0, 0.0, 1.0]), "drawn": ("year", [1.0, 0.0, 0.0])},
+    ...                   coords={"year": [1, 2, 3]})
+    >>> balance(xr.DataTree.from_dict({"fund": fund})).values.tolist()
+    [-1.0, -1.0, 0.0]
     """
     fund = sim["fund"].to_dataset()
     if "balance" in fund:
@@ -776,7 +801,17 @@ tree does not hold that figure's inputs (the report then leaves it out)."""
 
 
 def make_figures(sim: xr.DataTree, summary: Summary, *, lang: str = "en") -> dict[str, Figure]:
-    """Every report figure whose inputs are in ``sim`` / ``summary``, by file stem."""
+    """Every report figure whose inputs are in ``sim`` / ``summary``, by file stem.
+
+    Examples
+    --------
+    >>> import simpact as sp
+    >>> spec = sp.load_model("nata")
+    >>> post = sp.fit_effects(spec, sp.load_followup(spec), random_seed=1)  # doctest: +SKIP
+    >>> sim = sp.simulate(spec, post, random_seed=2)  # doctest: +SKIP
+    >>> sorted(make_figures(sim, sp.summarize(sim)))  # doctest: +SKIP
+    ['effect_posterior', 'fan_chart', 'fund_balance', 'npv_distribution', 'rank_plot', 'repayment']
+    """
     figures = {}
     for name, make in FIGURES.items():
         fig = make(sim, summary, lang)

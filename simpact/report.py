@@ -394,6 +394,15 @@ def savings_table(sim: xr.DataTree) -> pd.DataFrame:
     """Mean gross savings per year and actor (SEK, price-year prices, not discounted).
 
     One row per project year (with its calendar year), one column per actor and ``total``.
+
+    Examples
+    --------
+    >>> import simpact as sp
+    >>> spec = sp.load_model("nata")
+    >>> post = sp.fit_effects(spec, sp.load_followup(spec), random_seed=1)  # doctest: +SKIP
+    >>> sim = sp.simulate(spec, post, random_seed=2)  # doctest: +SKIP
+    >>> savings_table(sim).loc[1, "calendar_year"]  # doctest: +SKIP
+    np.int64(2025)
     """
     savings = sim["cashflows"]["savings"]
     mean = savings.mean(("chain", "draw")).transpose("year", "actor")
@@ -407,7 +416,16 @@ def savings_table(sim: xr.DataTree) -> pd.DataFrame:
 
 def diagnostics_table(fit: xr.DataTree) -> pd.DataFrame:
     """Per parameter: mean, sd, 90 % interval, R-hat, bulk and tail ESS (ArviZ, ``ci_prob``
-    passed explicitly)."""
+    passed explicitly).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> post = xr.Dataset({"effect": (("chain", "draw"), rng.normal(size=(4, 500)))})
+    >>> table = diagnostics_table(xr.DataTree.from_dict({"posterior": post}))
+    >>> bool(table.loc["effect", "r_hat"] < 1.01)
+    True
+    """
     import arviz as az
 
     names = [v for v in fit["posterior"].data_vars if fit["posterior"][v].dims == ("chain", "draw")]
@@ -540,7 +558,15 @@ def _rendered_with() -> str:
 
 
 def command(sim: xr.DataTree, lang: str) -> str:
-    """The ``simpact run`` command line that regenerates these results and this report."""
+    """The ``simpact run`` command line that regenerates these results and this report.
+
+    Examples
+    --------
+    >>> sim = xr.DataTree()
+    >>> sim.attrs.update(spec_source="models/nata.toml", random_seed=7, spec="{}")
+    >>> command(sim, "sv")
+    'simpact run models/nata.toml --seed 7 --lang sv'
+    """
     parts = ["simpact", "run", sim.attrs.get("spec_source", "") or "MODEL.toml"]
     spec = json.loads(sim.attrs.get("spec", "{}") or "{}")
     data_source = sim.attrs.get("data_source", "")
@@ -751,6 +777,16 @@ def render_markdown(
     ----------
     figures
         Names of the figures that exist (default: every figure whose inputs are in ``sim``).
+
+    Examples
+    --------
+    >>> import simpact as sp
+    >>> spec = sp.load_model("nata")
+    >>> post = sp.fit_effects(spec, sp.load_followup(spec), random_seed=1)  # doctest: +SKIP
+    >>> sim = sp.simulate(spec, post, random_seed=2)  # doctest: +SKIP
+    >>> text = render_markdown(sim, sp.summarize(sim, lang="sv"), lang="sv")  # doctest: +SKIP
+    >>> text.splitlines()[0]  # doctest: +SKIP
+    '# Kalkyl: NÄTA – Närvaroteam Ale'
     """
     i18n.check_lang(lang)
     if figures is None:
@@ -770,7 +806,14 @@ def _png(fig) -> bytes:
 
 
 def render_html(text_md: str, figures: dict[str, bytes], *, lang: str = "en") -> str:
-    """A self-contained HTML page from the Markdown report, with figures as data URIs."""
+    """A self-contained HTML page from the Markdown report, with figures as data URIs.
+
+    Examples
+    --------
+    >>> page = render_html("# Title" + chr(10) * 2 + "![a figure](figures/x.png)", {"x": b"PNG"})
+    >>> 'src="data:image/png;base64,UE5H"' in page
+    True
+    """
     body = markdown.markdown(text_md, extensions=["tables"])
     for name, png in figures.items():
         uri = "data:image/png;base64," + base64.b64encode(png).decode()
@@ -780,7 +823,17 @@ def render_html(text_md: str, figures: dict[str, bytes], *, lang: str = "en") ->
 
 
 def tables(sim: xr.DataTree, summary: Summary) -> dict[str, pd.DataFrame]:
-    """The report's tables, by name: ``summary``, ``savings``, ``effect`` and ``diagnostics``."""
+    """The report's tables, by name: ``summary``, ``savings``, ``effect`` and ``diagnostics``.
+
+    Examples
+    --------
+    >>> import simpact as sp
+    >>> spec = sp.load_model("nata")
+    >>> post = sp.fit_effects(spec, sp.load_followup(spec), random_seed=1)  # doctest: +SKIP
+    >>> sim = sp.simulate(spec, post, random_seed=2)  # doctest: +SKIP
+    >>> sorted(tables(sim, sp.summarize(sim)))  # doctest: +SKIP
+    ['diagnostics', 'effect', 'savings', 'summary']
+    """
     out = {"summary": summary.table, "savings": savings_table(sim)}
     if "fit" in sim.children and "posterior" in sim["fit"].children:
         out["effect"] = effect_table(sim["fit"])
@@ -842,6 +895,16 @@ def write_report(
     dict
         Paths written, by kind: ``results``, ``summary`` (CSV), ``savings``, ``effect``,
         ``diagnostics``, ``xlsx``, ``markdown``, ``html`` and one per figure.
+
+    Examples
+    --------
+    >>> import simpact as sp
+    >>> spec = sp.load_model("nata")
+    >>> post = sp.fit_effects(spec, sp.load_followup(spec), random_seed=1)  # doctest: +SKIP
+    >>> sim = sp.simulate(spec, post, random_seed=2)  # doctest: +SKIP
+    >>> files = write_report(sim, sp.summarize(sim), "out/nata", lang="en")  # doctest: +SKIP
+    >>> files["html"]  # doctest: +SKIP
+    PosixPath('out/nata/report.html')
     """
     lang = i18n.check_lang(lang or summary.lang)
     out = Path(out)
