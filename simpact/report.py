@@ -49,7 +49,8 @@ WORDS = {
         "mean": "Mean",
         "p_better": "P(better)",
         "effect_design": (
-            "Design: `{design}` ({family} model of `{outcome}`), treated against comparison."
+            "Design: {design_name} (`{design}`, {family} model of `{outcome}`), treated against "
+            "comparison."
         ),
         "effect_data": "The data, by group and period:",
         "effect_estimate": (
@@ -144,6 +145,11 @@ WORDS = {
             "numbers as findings."
         ),
         "comparison": "comparison",
+        "design_did": "difference in differences",
+        "haircut_deadweight": "deadweight",
+        "haircut_attribution": "attribution",
+        "haircut_displacement": "displacement",
+        "haircut_optimism_bias": "optimism bias",
         "treated": "treated",
         "risk_difference": "risk difference",
         "risk_ratio": "risk ratio",
@@ -167,7 +173,8 @@ WORDS = {
         "mean": "Medel",
         "p_better": "P(bättre)",
         "effect_design": (
-            "Design: `{design}` ({family}-modell av `{outcome}`), insatsgrupp mot jämförelsegrupp."
+            "Design: {design_name} (`{design}`, {family}-modell av `{outcome}`), insatsgrupp mot "
+            "jämförelsegrupp."
         ),
         "effect_data": "Data per grupp och period:",
         "effect_estimate": (
@@ -264,6 +271,11 @@ WORDS = {
             "siffrorna som resultat."
         ),
         "comparison": "jämförelse",
+        "design_did": "skillnad i skillnader",
+        "haircut_deadweight": "dödviktsförlust",
+        "haircut_attribution": "andel som tillskrivs andra",
+        "haircut_displacement": "undanträngning",
+        "haircut_optimism_bias": "optimismjustering",
         "treated": "insats",
         "risk_difference": "riskskillnad",
         "risk_ratio": "riskkvot",
@@ -515,7 +527,7 @@ def _assumption_rows(sim: xr.DataTree, lang: str, label) -> list[dict[str, str]]
     s = spec.simulation
     shared = [(w["retention"], s.retention), (w["discount_rate"], s.discount_rate)]
     shared += [
-        (f"{w['haircut']}: {k.replace('_', ' ')}", getattr(s.haircuts, k))
+        (f"{w['haircut']}: {w.get(f'haircut_{k}', k.replace('_', ' '))}", getattr(s.haircuts, k))
         for k in type(s.haircuts).model_fields
     ]
     shared += [(f"{w['cashable']}: {label(a)}", d) for a, d in s.cashable.items()]
