@@ -20,7 +20,7 @@ sample dims ``(chain, draw)`` or a single ``draw`` dim (both accepted everywhere
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import arviz as az
 import numpy as np
@@ -294,12 +294,17 @@ class Summary:
         The per-draw quantities behind the table (``npv`` by actor and total, ``payback_year``
         total and ``payback_year_actor``, repayment indicators, ``repayment_year``), for
         figures that must show the same numbers.
+    analysis
+        The sensitivity of the total NPV, saved as the results tree's ``decision`` group:
+        ``tornado`` (parameter, bound = low/high; attr ``tornado_base``), and with ``voi``
+        ``evpi`` and ``evppi`` (per input group), the same numbers as the table's rows.
     """
 
     table: pd.DataFrame
     text: list[str]
     draws: xr.Dataset
     lang: str = "en"
+    analysis: xr.Dataset = field(default_factory=xr.Dataset)
 
     def __str__(self) -> str:
         return "\n".join(self.text)
@@ -512,9 +517,9 @@ def summarize(sim: xr.DataTree, *, lang: str = "en", voi: bool = True) -> Summar
     for actor in actors:
         cost = pv_cost.sel(actor=actor)
         if bool((cost > 0).all()):
-            rows[("bcr", actor)] = _row(pv_benefit.sel(actor=actor) / cost, "1")
+            rows[("bcr", actor)] = _row(pv_benefit.sel(actor=actor) / cost, "SEK/SEK")
     if bool((pv_cost.sum("actor") > 0).all()):
-        rows[("bcr", "total")] = _row(pv_benefit.sum("actor") / pv_cost.sum("actor"), "1")
+        rows[("bcr", "total")] = _row(pv_benefit.sum("actor") / pv_cost.sum("actor"), "SEK/SEK")
     for actor in actors:
         rows[("p_breakeven_4y", actor)] = _row(
             _breakeven(pv.sel(actor=actor)), "1", kind="probability"
@@ -537,7 +542,35 @@ def summarize(sim: xr.DataTree, *, lang: str = "en", voi: bool = True) -> Summar
             "repayment_year": fund["repayment_year"],
         }
     )
-    return Summary(table=table, text=_sentences(sim, table, lang), draws=draws, lang=lang)
+    return Summary(
+        table=table,
+        text=_sentences(sim, table, lang),
+        draws=draws,
+        lang=lang,
+        analysis=_analysis(sim, total, table, units),
+    )
+
+
+def _analysis(sim: xr.DataTree, total: xr.DataArray, table: pd.DataFrame, units: str) -> xr.Dataset:
+    """Tornado of the total NPV over the uncertain inputs, and the table's EVPI / EVPPI rows."""
+    out = xr.Dataset(attrs={"tornado_base": float(total.mean()), "units": units})
+    try:
+        t = tornado(total, parameters(uncertain_inputs(sim)))
+    except SimpactError:  # nothing uncertain besides the fixed inputs
+        t = None
+    if t is not None:
+        out["tornado"] = xr.concat([t["low"], t["high"]], "bound").assign_coords(
+            bound=["low", "high"]
+        ).transpose("parameter", "bound").assign_attrs(units=units)
+    if ("evpi", "total") in table.index:
+        out["evpi"] = xr.DataArray(table.loc[("evpi", "total"), "mean"], attrs={"units": units})
+    if "evppi" in table.index.get_level_values("metric"):
+        rows = table.xs("evppi", level="metric")["mean"]
+        out["evppi"] = xr.DataArray(
+            rows.to_numpy(), dims="group", coords={"group": rows.index.to_numpy().astype(str)},
+            attrs={"units": units},
+        )
+    return out
 
 
 def followup_value(

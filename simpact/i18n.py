@@ -38,7 +38,7 @@ def number(x: float, lang: str = "en", *, digits: int = 0) -> str:
 
 
 def msek(x: float, lang: str = "en", *, digits: int = 1) -> str:
-    """An amount in SEK as millions: ``msek(-1.45e6, "sv") == '−1,5 MSEK'``."""
+    """An amount in SEK as millions: ``msek(-1.46e6, "sv") == '−1,5 MSEK'``."""
     return f"{number(x / 1e6, lang, digits=digits)} MSEK"
 
 

@@ -149,7 +149,7 @@ def test_unknown_bundled_model(monkeypatch, capsys, tmp_path):
 def test_validate(monkeypatch, capsys, tmp_path, spec_text):
     good = write(tmp_path, spec_text, "good.toml")
     code, stdout, _ = invoke(monkeypatch, capsys, "validate", str(good))
-    assert code == 0 and f"ok  {good}" in stdout
+    assert code == 0 and f"ok  model           {good}" in stdout
     bad = write(
         tmp_path,
         spec_text.replace("social_services = 1.0 }", "social_services = 0.9 }", 1),
@@ -157,3 +157,17 @@ def test_validate(monkeypatch, capsys, tmp_path, spec_text):
     )
     code, _, stderr = invoke(monkeypatch, capsys, "validate", str(bad))
     assert code == 2 and "outcomes.0.payers" in stderr and "sum to 1" in stderr
+
+
+def test_validate_priors_folder(monkeypatch, capsys, tmp_path):
+    from simpact.library import library_dir
+
+    code, stdout, _ = invoke(monkeypatch, capsys, "validate", str(library_dir("priors")))
+    assert code == 0 and "ok  unit_costs" in stdout and "ok  cpi" in stdout
+    bad = tmp_path / "costs.toml"
+    bad.write_text(
+        'schema_version = 1\n[unit_costs.x]\nlabel = { en = "x", sv = "x" }\nunit = "SEK"\n'
+        "price_year = 2020\ncost = 5\n"
+    )
+    code, _, stderr = invoke(monkeypatch, capsys, "validate", str(bad))
+    assert code == 2 and str(bad) in stderr and "source" in stderr
