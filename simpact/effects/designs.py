@@ -157,6 +157,13 @@ class _Design:
         self._defaults()
         return self._default_priors
 
+    OUTCOME_DATA: ClassVar[str] = "outcome"
+
+    def calibration_vars(self) -> list[str]:
+        """Posterior variables checked by simulation-based calibration."""
+        natural = self._family.effect_scale
+        return list(dict.fromkeys([natural, LINK_EFFECT[natural]]))
+
     def _key(self) -> tuple:
         _, prior_key = self._defaults()
         return (self.KEY, self.family, prior_key, len(self.site_labels()), len(self.unit_labels()))

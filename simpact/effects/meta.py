@@ -84,6 +84,15 @@ class MetaAnalysis:
             "tau": {"dist": "HalfNormal", "kwargs": {"sigma": s}},
         }
 
+    OUTCOME_DATA: ClassVar[str] = "yi"
+
+    def calibration_vars(self) -> list[str]:
+        """Posterior variables checked by simulation-based calibration."""
+        return ["mu", "tau", "theta_new"]
+
+    def _key(self) -> tuple:
+        return (self.KEY, len(self.yi), self._prior_key)
+
     def new_data(self) -> dict[str, np.ndarray]:
         data = {"yi": self.yi, "sei": self.sei}
         data.update(core.prior_values(self.default_priors, self.priors))
@@ -118,10 +127,9 @@ class MetaAnalysis:
         'Normal'
         """
         sampling = sampling or Sampling(target_accept=0.95)
-        key = (self.KEY, len(self.yi), self._prior_key)
         tree = core.sample(
             self.build,
-            key,
+            self._key(),
             self.new_data(),
             sampling,
             core.integer_seed(random_seed),
