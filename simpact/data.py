@@ -180,7 +180,7 @@ def check(df: pd.DataFrame, effect: EffectSpec, *, source: str = "DataFrame") ->
         time = pd.to_numeric(df[effect.time], errors="coerce")
         if time.isna().any():
             bad = time.isna()
-            fail(effect.time, f"must be numeric, found {df[effect.time][bad].iloc[0]!r} in row {_row(df, bad)}")
+            fail(effect.time, f"must be numeric, found {df[effect.time][bad].tolist()[0]!r} in row {_row(df, bad)}")
         before, after = (time < effect.start).sum(), (time >= effect.start).sum()
         if min(before, after) < 2:
             fail(
@@ -192,7 +192,7 @@ def check(df: pd.DataFrame, effect: EffectSpec, *, source: str = "DataFrame") ->
     if effect.site is not None and df[effect.site].nunique() < 2:
         fail(
             effect.site,
-            f"partial pooling needs at least two sites, found only {df[effect.site].iloc[0]!r}; "
+            f"partial pooling needs at least two sites, found only {df[effect.site].tolist()[0]!r}; "
             "drop site= for a single site",
         )
 
@@ -206,7 +206,7 @@ def check(df: pd.DataFrame, effect: EffectSpec, *, source: str = "DataFrame") ->
         values = pd.to_numeric(outcome, errors="coerce")
         bad = values.isna() | ~np.isfinite(values)
         if bad.any():
-            fail(effect.outcome, f"must be a number, found {outcome[bad].iloc[0]!r} in row {_row(df, bad)}")
+            fail(effect.outcome, f"must be a number, found {outcome[bad].tolist()[0]!r} in row {_row(df, bad)}")
     if family == "binomial":
         if effect.trials is None:
             fail(None, "family 'binomial' needs effect.trials (the column of n in 'k of n')")
@@ -224,7 +224,7 @@ def check(df: pd.DataFrame, effect: EffectSpec, *, source: str = "DataFrame") ->
         if bad.any():
             fail(
                 effect.exposure,
-                f"exposure must be > 0, found {df[effect.exposure][bad].iloc[0]!r} in row {_row(df, bad)}",
+                f"exposure must be > 0, found {df[effect.exposure][bad].tolist()[0]!r} in row {_row(df, bad)}",
             )
 
 
@@ -238,7 +238,7 @@ def _require_binary(df: pd.DataFrame, column: str, source: str) -> None:
     bad = ~values.isin([0, 1])
     if bad.any():
         raise DataError(
-            f"must be 0/1, found {df[column][bad].iloc[0]!r} in row {_row(df, bad)}",
+            f"must be 0/1, found {df[column][bad].tolist()[0]!r} in row {_row(df, bad)}",
             source=source,
             field=column,
         )
@@ -249,7 +249,7 @@ def _require_counts(df: pd.DataFrame, column: str, source: str) -> None:
     bad = values.isna() | (values < 0) | (values != np.round(values))
     if bad.any():
         raise DataError(
-            f"must be a non-negative whole count, found {df[column][bad].iloc[0]!r} "
+            f"must be a non-negative whole count, found {df[column][bad].tolist()[0]!r} "
             f"in row {_row(df, bad)}",
             source=source,
             field=column,
