@@ -1,0 +1,116 @@
+"""Recovery: simulate data with a known effect from each design and family, fit, and check that
+the truth lies in the 90 % interval and that the interval narrows as the data grow.
+
+The default suite runs a few combinations; ``pytest -m slow`` runs every design x family.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from simpact import effects
+from simpact.effects import core
+from simpact.effects.families import FAMILIES, LINK_EFFECT
+
+TRUE_EFFECT = {"logit": -0.6, "log": -0.4, "identity": -2.0}
+"""Link-scale truth: log odds ratio, log rate ratio, mean difference (outcome sd 4)."""
+
+
+def simulate(design: str, family: str, *, n: int, seed: int, site: bool = False):
+    """A data set and the keyword arguments of the design, with effect TRUE_EFFECT[link]."""
+    gen = np.random.default_rng(seed)
+    fam = FAMILIES[family]
+    effect = TRUE_EFFECT[fam.link]
+    if design == "its":
+        t = np.arange(n)
+        df = pd.DataFrame({"month": t})
+        x = {"trend": 0.3 * (t - n / 2) / n, "d": (t >= n // 2).astype(float)}
+        kwargs = {"time": "month", "start": n // 2}
+        unit = None
+    else:
+        units = pd.DataFrame({"id": np.arange(n), "treated": gen.integers(0, 2, n)})
+        units["site"] = gen.choice(["ale", "partille", "soderkoping", "lerum"], n)
+        if design == "did":
+            df = pd.concat([units.assign(period="pre"), units.assign(period="post")])
+            post = (df["period"] == "post").to_numpy()
+            x = {"trend": 0.2 * df["treated"] + 0.3 * post, "d": df["treated"] * post}
+            kwargs = {"group": "treated", "period": "period"}
+        else:
+            df, x, kwargs = units, {"trend": 0.0, "d": units["treated"]}, {"group": "treated"}
+        unit = df["id"].to_numpy()
+        df = df.reset_index(drop=True)
+    if site:
+        kwargs["site"] = "site"
+        site_shift = df["site"].map({"ale": -0.2, "partille": 0.1, "soderkoping": 0.2, "lerum": 0})
+    else:
+        site_shift = 0.0
+    rows = len(df)
+    unit_shift = 0.0
+    if design == "did" and fam.link != "logit":
+        kwargs["unit"] = "id"
+        unit_shift = gen.normal(0, 0.3, n)[unit] * (4.0 if fam.link == "identity" else 1.0)
+    eta_x = np.asarray(x["trend"] + site_shift * (4.0 if fam.link == "identity" else 1.0))
+    eta = eta_x + unit_shift + effect * np.asarray(x["d"], float)
+    if fam.link == "logit":
+        trials = gen.integers(5, 20, rows) if family == "binomial" else np.ones(rows, int)
+        df["y"] = gen.binomial(trials, 1 / (1 + np.exp(-(-0.8 + eta))))
+        if family == "binomial":
+            df["n"], kwargs["trials"] = trials, "n"
+    elif fam.link == "log":
+        exposure = gen.uniform(50, 100, rows)
+        mu = exposure * 0.05 * np.exp(eta)
+        df["days"], kwargs["exposure"] = exposure, "days"
+        df["y"] = gen.poisson(mu if family == "poisson" else gen.gamma(4.0, mu / 4.0))
+    else:
+        noise = gen.normal(0, 4, rows) if family == "normal" else 4 * gen.standard_t(4, rows)
+        df["y"] = 50 + eta + noise
+    cls = {"two_group": effects.TwoGroup, "did": effects.DiD, "its": effects.InterruptedTimeSeries}
+    return cls[design](df, outcome="y", family=family, **kwargs), effect
+
+
+def check_recovery(design: str, family: str, *, n: int, site: bool = False):
+    small, truth = simulate(design, family, n=n, seed=11, site=site)
+    fit = small.fit(random_seed=5)
+    name = LINK_EFFECT[FAMILIES[family].effect_scale]
+    row = fit.summary().loc[name]
+    assert row["lower"] <= truth <= row["upper"], (design, family, row.to_dict())
+    assert fit.tree.attrs["converged"]
+    compiled = len(core._COMPILED)
+    large, _ = simulate(design, family, n=4 * n, seed=21, site=site)
+    bigger = large.fit(random_seed=5).summary().loc[name]
+    if not small.unit_labels():  # unit random effects: their number is part of the structure
+        assert len(core._COMPILED) == compiled, "refit on new rows must not recompile"
+    assert bigger["lower"] <= truth <= bigger["upper"], (design, family, bigger.to_dict())
+    # four times the data: the interval should be about half as wide
+    assert bigger["upper"] - bigger["lower"] < 0.75 * (row["upper"] - row["lower"])
+
+
+FAST = [
+    ("two_group", "negbin", 200),
+    ("did", "normal", 80),
+    ("its", "poisson", 24),
+]
+
+
+@pytest.mark.parametrize(("design", "family", "n"), FAST)
+def test_recovery(design, family, n):
+    check_recovery(design, family, n=n)
+
+
+N = {"two_group": 200, "did": 150, "its": 24}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+@pytest.mark.parametrize("design", ["two_group", "did", "its"])
+def test_recovery_every_design_and_family(design, family):
+    check_recovery(design, family, n=N[design] * (3 if FAMILIES[family].link == "logit" else 1))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("family", ["bernoulli", "poisson", "normal"])
+@pytest.mark.parametrize("design", ["two_group", "did"])
+def test_recovery_with_site_pooling(design, family):
+    check_recovery(design, family, n=N[design] * 3, site=True)
