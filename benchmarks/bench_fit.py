@@ -89,7 +89,9 @@ def main() -> None:
             "cold_over_refit": round(cold / refit, 1),
             "ess_per_s_warm": round(ess_per_second(warm_fit, warm), 1),
             "ess_per_s_refit": round(ess_per_second(refit_fit, refit), 1),
-            "converged": bool(warm_fit.tree.attrs["converged"] and refit_fit.tree.attrs["converged"]),
+            "converged": bool(
+                warm_fit.tree.attrs["converged"] and refit_fit.tree.attrs["converged"]
+            ),
         },
         "pymc_baseline": {
             "fit_s": round(pymc_time, 2),
@@ -97,8 +99,11 @@ def main() -> None:
             "converged": bool(pymc_fit.tree.attrs["converged"]),
         },
         "goals": {"warm_under_3s": warm < 3, "refit_5x_faster_than_cold": cold / refit >= 5},
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "load_avg_1min": round(os.getloadavg()[0], 2)},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_avg_1min": round(os.getloadavg()[0], 2),
+        },
     }
     print(json.dumps(result))
 

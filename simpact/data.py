@@ -84,7 +84,9 @@ def load_followup(
     ):
         spec = load_model(source)
         if spec.data_path is None:
-            raise DataError("no [data] path in the spec; pass the data explicitly", source=spec.source)
+            raise DataError(
+                "no [data] path in the spec; pass the data explicitly", source=spec.source
+            )
         source = spec.data_path
     if spec is None:
         raise TypeError("pass spec= to check a table or DataFrame against a model spec")
@@ -160,7 +162,10 @@ def check(df: pd.DataFrame, effect: EffectSpec, *, source: str = "DataFrame") ->
         _require_binary(df, effect.group, source)
         for value, label in ((0, "comparison"), (1, "treated")):
             if not (group == value).any():
-                fail(effect.group, f"no {label} units ({effect.group} == {value}): the group is empty")
+                fail(
+                    effect.group,
+                    f"no {label} units ({effect.group} == {value}): the group is empty",
+                )
 
     if effect.design == "did" and effect.period is not None:
         labels = set(df[effect.period].astype(str))
@@ -180,7 +185,10 @@ def check(df: pd.DataFrame, effect: EffectSpec, *, source: str = "DataFrame") ->
         time = pd.to_numeric(df[effect.time], errors="coerce")
         if time.isna().any():
             bad = time.isna()
-            fail(effect.time, f"must be numeric, found {df[effect.time][bad].tolist()[0]!r} in row {_row(df, bad)}")
+            fail(
+                effect.time,
+                f"must be numeric, found {_first(df, effect.time, bad)} in row {_row(df, bad)}",
+            )
         before, after = (time < effect.start).sum(), (time >= effect.start).sum()
         if min(before, after) < 2:
             fail(
@@ -192,8 +200,8 @@ def check(df: pd.DataFrame, effect: EffectSpec, *, source: str = "DataFrame") ->
     if effect.site is not None and df[effect.site].nunique() < 2:
         fail(
             effect.site,
-            f"partial pooling needs at least two sites, found only {df[effect.site].tolist()[0]!r}; "
-            "drop site= for a single site",
+            "partial pooling needs at least two sites, found only "
+            f"{_first(df, effect.site, df.index == df.index[0])}; drop site= for a single site",
         )
 
     outcome = df[effect.outcome]
@@ -206,26 +214,40 @@ def check(df: pd.DataFrame, effect: EffectSpec, *, source: str = "DataFrame") ->
         values = pd.to_numeric(outcome, errors="coerce")
         bad = values.isna() | ~np.isfinite(values)
         if bad.any():
-            fail(effect.outcome, f"must be a number, found {outcome[bad].tolist()[0]!r} in row {_row(df, bad)}")
+            fail(
+                effect.outcome,
+                f"must be a number, found {_first(df, effect.outcome, bad)} in row {_row(df, bad)}",
+            )
     if family == "binomial":
         if effect.trials is None:
             fail(None, "family 'binomial' needs effect.trials (the column of n in 'k of n')")
         _require_counts(df, effect.trials, source)
         over = outcome > df[effect.trials]
         if over.any():
-            fail(effect.outcome, f"more events than trials ({effect.trials}) in row {_row(df, over)}")
+            fail(
+                effect.outcome, f"more events than trials ({effect.trials}) in row {_row(df, over)}"
+            )
     elif effect.trials is not None:
         fail(effect.trials, f"trials is only used by family 'binomial', not {family!r}")
     if effect.exposure is not None:
         if family not in ("poisson", "negbin"):
-            fail(effect.exposure, f"exposure is only used by families poisson and negbin, not {family!r}")
+            fail(
+                effect.exposure,
+                f"exposure is only used by families poisson and negbin, not {family!r}",
+            )
         values = pd.to_numeric(df[effect.exposure], errors="coerce")
         bad = ~(values > 0) | ~np.isfinite(values)
         if bad.any():
             fail(
                 effect.exposure,
-                f"exposure must be > 0, found {df[effect.exposure][bad].tolist()[0]!r} in row {_row(df, bad)}",
+                f"exposure must be > 0, found {_first(df, effect.exposure, bad)} "
+                f"in row {_row(df, bad)}",
             )
+
+
+def _first(df: pd.DataFrame, column: str, mask: pd.Series) -> str:
+    """The first flagged value of a column, as Python shows it (``2``, ``'C'``, ``nan``)."""
+    return repr(df[column][mask].tolist()[0])
 
 
 def _row(df: pd.DataFrame, mask: pd.Series) -> int:
@@ -238,7 +260,7 @@ def _require_binary(df: pd.DataFrame, column: str, source: str) -> None:
     bad = ~values.isin([0, 1])
     if bad.any():
         raise DataError(
-            f"must be 0/1, found {df[column][bad].tolist()[0]!r} in row {_row(df, bad)}",
+            f"must be 0/1, found {_first(df, column, bad)} in row {_row(df, bad)}",
             source=source,
             field=column,
         )
@@ -249,7 +271,7 @@ def _require_counts(df: pd.DataFrame, column: str, source: str) -> None:
     bad = values.isna() | (values < 0) | (values != np.round(values))
     if bad.any():
         raise DataError(
-            f"must be a non-negative whole count, found {df[column][bad].tolist()[0]!r} "
+            f"must be a non-negative whole count, found {_first(df, column, bad)} "
             f"in row {_row(df, bad)}",
             source=source,
             field=column,

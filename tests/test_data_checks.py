@@ -100,7 +100,7 @@ def test_exposure_with_a_family_that_cannot_use_it(counts):
 
 def test_binomial_needs_trials_and_events_within_trials():
     df = pd.DataFrame({"k": [3, 9], "n": [10, 8], "g": [0, 1]})
-    with pytest.raises(DataError, match="needs effect.trials"):
+    with pytest.raises(DataError, match=r"needs effect\.trials"):
         effects.TwoGroup(df, outcome="k", group="g", family="binomial")
     with pytest.raises(DataError, match=r"k: more events than trials \(n\) in row 2"):
         effects.TwoGroup(df, outcome="k", group="g", family="binomial", trials="n")
@@ -142,8 +142,8 @@ def test_unknown_family_and_unknown_prior(counts):
 
 def test_check_against_a_spec_names_the_design_requirements():
     spec = EffectSpec(design="its", family="normal", outcome="y", time="m")
-    with pytest.raises(DataError, match="design 'its' needs effect.start"):
+    with pytest.raises(DataError, match=r"design 'its' needs effect\.start"):
         check(pd.DataFrame({"y": [1.0], "m": [1]}), spec)
     spec = EffectSpec(design="did", outcome="y", group="g")
-    with pytest.raises(DataError, match="design 'did' needs effect.period"):
+    with pytest.raises(DataError, match=r"design 'did' needs effect\.period"):
         check(pd.DataFrame({"y": [1], "g": [1]}), spec)

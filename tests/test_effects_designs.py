@@ -48,7 +48,9 @@ def test_risk_difference_is_consistent_with_the_risks(nata_posterior):
     post = nata_posterior.posterior
     rd = post["risk_treated"] - post["risk_counterfactual"]
     np.testing.assert_allclose(post["risk_difference"], rd)
-    np.testing.assert_allclose(post["risk_ratio"], post["risk_treated"] / post["risk_counterfactual"])
+    np.testing.assert_allclose(
+        post["risk_ratio"], post["risk_treated"] / post["risk_counterfactual"]
+    )
 
 
 def test_summary_and_effect(nata_posterior):
@@ -118,7 +120,9 @@ def test_prior_override_is_applied_and_is_part_of_the_structure(nata_data):
     design = effects.DiD(
         nata_data, outcome="problematic_absence", group="treated", period="period", priors=prior
     )
-    default = effects.DiD(nata_data, outcome="problematic_absence", group="treated", period="period")
+    default = effects.DiD(
+        nata_data, outcome="problematic_absence", group="treated", period="period"
+    )
     assert design._key() != default._key()
     fit = design.fit(random_seed=1, sampling=Sampling(draws=300, tune=300, chains=2), check=False)
     assert float(fit.tree.posterior["log_odds_ratio"].mean()) == pytest.approx(-1.0, abs=0.03)
@@ -129,7 +133,10 @@ def test_default_priors_are_scaled_to_the_data():
     df = pd.DataFrame({"cost": gen.normal(250_000, 40_000, 50), "g": np.tile([0, 1], 25)})
     priors = effects.TwoGroup(df, outcome="cost", group="g", family="normal").default_priors
     sd = float(df["cost"].std(ddof=0))
-    assert priors["intercept"]["kwargs"] == {"mu": pytest.approx(df["cost"].mean()), "sigma": 2.5 * sd}
+    assert priors["intercept"]["kwargs"] == {
+        "mu": pytest.approx(df["cost"].mean()),
+        "sigma": 2.5 * sd,
+    }
     assert priors["effect"]["kwargs"] == {"mu": 0.0, "sigma": sd}
     assert priors["sigma"]["kwargs"] == {"lam": pytest.approx(1 / sd)}
 

@@ -61,8 +61,9 @@ def test_quadrature_agrees_with_posteriordb():
 @pytest.fixture(scope="module")
 def eight_schools():
     meta = effects.MetaAnalysis(Y, SE, labels=list("ABCDEFGH"), scale="sat_points", priors=PRIORS)
-    return meta.fit(random_seed=8, sampling=Sampling(draws=2000, tune=1000, chains=4,
-                                                      target_accept=0.95))
+    return meta.fit(
+        random_seed=8, sampling=Sampling(draws=2000, tune=1000, chains=4, target_accept=0.95)
+    )
 
 
 def test_eight_schools_reproduces_the_reference(eight_schools):

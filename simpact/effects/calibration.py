@@ -58,8 +58,8 @@ def calibrate(
 
     Examples
     --------
-    >>> res = calibrate(template("two_group", "normal"), replicates=2, random_seed=1)  # doctest: +SKIP
-    >>> sorted(res["var"].unique())                                                     # doctest: +SKIP
+    >>> res = calibrate(template("two_group", "normal"), replicates=2)  # doctest: +SKIP
+    >>> sorted(res["var"].unique())                                      # doctest: +SKIP
     ['mean_difference']
     """
     sampling = sampling or Sampling(draws=500, tune=500, chains=2)

@@ -121,9 +121,7 @@ class _Design:
             pd.Categorical(df[self.site].astype(str), self.site_labels()).codes if self.site else 0
         )
         units = self.unit_labels()
-        out["unit_index"] = (
-            pd.Categorical(df[self.unit].astype(str), units).codes if units else 0
-        )
+        out["unit_index"] = pd.Categorical(df[self.unit].astype(str), units).codes if units else 0
         if self._aggregated():
             keys = [c for c in out.columns if c not in ("outcome", "weight")]
             out = out.groupby(keys, as_index=False)[["outcome", "weight"]].sum()
@@ -137,7 +135,10 @@ class _Design:
         )
         identity = self._family.link == "identity"
         defaults = {
-            "intercept": {"dist": "Normal", "kwargs": {"mu": centre, "sigma": (2.5 if identity else 1.5) * s}}
+            "intercept": {
+                "dist": "Normal",
+                "kwargs": {"mu": centre, "sigma": (2.5 if identity else 1.5) * s},
+            }
         }
         for name in self.COVARIATES + self.EFFECTS:
             defaults[name] = {"dist": "Normal", "kwargs": {"mu": 0.0, "sigma": s}}
@@ -172,7 +173,7 @@ class _Design:
         """This design's data, by ``pm.Data`` name (to refit a compiled model without compiling)."""
         frame = self.frame()
         fam = self._family
-        merged, _ = self._defaults()
+        self._defaults()
         data = {f"x_{c}": frame[c].to_numpy(float) for c in (*self.COVARIATES, *self.EFFECTS)}
         data["target_weight"] = frame["target_weight"].to_numpy(float)
         data["outcome"] = frame["outcome"].to_numpy(np.int64 if fam.integer else float)
@@ -193,7 +194,11 @@ class _Design:
             coords["unit"] = units
         natural = fam.effect_scale
         with pm.Model(coords=coords) as model:
-            d = {name: pm.Data(name, value) for name, value in data.items() if not name.startswith("prior_")}
+            d = {
+                name: pm.Data(name, value)
+                for name, value in data.items()
+                if not name.startswith("prior_")
+            }
             p = core.prior_variables(merged, self.priors)
             base = sum((p[c] * d[f"x_{c}"] for c in self.COVARIATES), start=0.0)
             extra = sum((p[c] * d[f"x_{c}"] for c in self.EFFECTS[1:]), start=0.0)
@@ -207,7 +212,9 @@ class _Design:
                     "intercept_site", p["intercept"] + p["site_sd"] * site_z, dims="site"
                 )
                 e_site = pm.Deterministic(
-                    f"{LINK_EFFECT[natural]}_site", p["effect"] + p["effect_sd"] * effect_z, dims="site"
+                    f"{LINK_EFFECT[natural]}_site",
+                    p["effect"] + p["effect_sd"] * effect_z,
+                    dims="site",
                 )
                 a_obs, e_obs = a_site[d["site_index"]], e_site[d["site_index"]]
                 a_new = p["intercept"] + p["site_sd"] * pm.Normal("site_z_new", 0.0, 1.0)
@@ -222,7 +229,9 @@ class _Design:
             fam.likelihood(eta, d["outcome"], d["weight"], p, None)
             eta1 = a_new + base + e_new * d[f"x_{first}"] + extra
             eta0 = a_new + base
-            for name, expr in fam.scales(fam.mean, eta1, eta0, d["target_weight"], e_new, p).items():
+            for name, expr in fam.scales(
+                fam.mean, eta1, eta0, d["target_weight"], e_new, p
+            ).items():
                 pm.Deterministic(name, expr)
         return model
 
@@ -262,8 +271,10 @@ class _Design:
     def _finish(self, tree: xr.DataTree, sampling: Sampling, *, check: bool) -> Fit:
         fam = self._family
         frame = self.frame()
-        names = {**{c: c for c in (*self.COVARIATES, *self.EFFECTS, "target")},
-                 **_OBSERVED_NAMES[fam.link]}
+        names = {
+            **{c: c for c in (*self.COVARIATES, *self.EFFECTS, "target")},
+            **_OBSERVED_NAMES[fam.link],
+        }
         obs = xr.Dataset({new: ("obs", frame[old].to_numpy()) for old, new in names.items()})
         for name in ("group", "period", "effect", "target"):
             if name in obs and self.KEY != "its":

@@ -4,17 +4,18 @@
 predictor ``eta`` (with the intervention) and ``eta0`` (its counterfactual, the same rows
 without it) on the link scale; the family turns them into the effect on its natural scale.
 
-=============  ========  ====================  =====================================================
+=============  ========  ====================  ====================================================
 family         link      natural scale         also reported
-=============  ========  ====================  =====================================================
-bernoulli      logit     ``risk_difference``   ``risk_ratio``, ``log_risk_ratio``, ``log_odds_ratio``
+=============  ========  ====================  ====================================================
+bernoulli      logit     ``risk_difference``   ``risk_ratio``, ``log_risk_ratio``,
+                                               ``log_odds_ratio``
 binomial       logit     ``risk_difference``   (as bernoulli; ``trials`` holds n of "k of n")
 poisson        log       ``rate_ratio``        ``rate_difference`` (per unit of exposure),
                                                ``log_rate_ratio``
 negbin         log       ``rate_ratio``        (as poisson; NB2 with ``overdispersion``)
 normal         identity  ``mean_difference``   ``standardised_mean_difference`` (sd = sigma)
 student_t      identity  ``mean_difference``   ``standardised_mean_difference`` (sigma = t scale)
-=============  ========  ====================  =====================================================
+=============  ========  ====================  ====================================================
 
 Default priors are weakly informative and scaled to the data (``s`` below): one unit of the
 link scale for logit and log links (an odds or rate ratio beyond e^2 = 7.4 is unlikely), the
@@ -144,25 +145,47 @@ FAMILIES: dict[str, Family] = {
         "bernoulli", "logit", "risk_difference", None, True, {}, _binomial_likelihood, _risk_scales
     ),
     "binomial": Family(
-        "binomial", "logit", "risk_difference", "trials", True, {}, _binomial_likelihood,
+        "binomial",
+        "logit",
+        "risk_difference",
+        "trials",
+        True,
+        {},
+        _binomial_likelihood,
         _risk_scales,
     ),
     "poisson": Family(
         "poisson", "log", "rate_ratio", "exposure", True, {}, _poisson_likelihood, _rate_scales
     ),
     "negbin": Family(
-        "negbin", "log", "rate_ratio", "exposure", True,
+        "negbin",
+        "log",
+        "rate_ratio",
+        "exposure",
+        True,
         {"overdispersion": {"dist": "HalfNormal", "kwargs": {"sigma": 1.0}}},
-        _negbin_likelihood, _rate_scales,
+        _negbin_likelihood,
+        _rate_scales,
     ),
     "normal": Family(
-        "normal", "identity", "mean_difference", None, False, {"sigma": _SIGMA},
-        _normal_likelihood, _mean_scales,
+        "normal",
+        "identity",
+        "mean_difference",
+        None,
+        False,
+        {"sigma": _SIGMA},
+        _normal_likelihood,
+        _mean_scales,
     ),
     "student_t": Family(
-        "student_t", "identity", "mean_difference", None, False,
+        "student_t",
+        "identity",
+        "mean_difference",
+        None,
+        False,
         {"sigma": _SIGMA, "nu": {"dist": "Gamma", "kwargs": {"alpha": 2.0, "beta": 0.1}}},
-        _student_t_likelihood, _mean_scales,
+        _student_t_likelihood,
+        _mean_scales,
     ),
 }
 """Outcome families by the name a spec or design uses in ``family``."""

@@ -65,12 +65,18 @@ class MetaAnalysis:
             )
         for name, values in (("yi", self.yi), ("sei", self.sei)):
             if not np.isfinite(values).all():
-                raise DataError(f"missing or infinite value in study {_first(~np.isfinite(values))}", field=name)
+                raise DataError(
+                    f"missing or infinite value in study {_first(~np.isfinite(values))}", field=name
+                )
         if not (self.sei > 0).all():
-            raise DataError(f"standard errors must be > 0 (study {_first(self.sei <= 0)})", field="sei")
-        self.labels = list(self.labels) if self.labels is not None else [
-            f"study_{i + 1}" for i in range(len(self.yi))
-        ]
+            raise DataError(
+                f"standard errors must be > 0 (study {_first(self.sei <= 0)})", field="sei"
+            )
+        self.labels = (
+            list(self.labels)
+            if self.labels is not None
+            else [f"study_{i + 1}" for i in range(len(self.yi))]
+        )
         if len(self.labels) != len(self.yi):
             raise DataError(f"{len(self.labels)} labels for {len(self.yi)} studies", field="labels")
         self._merged, self._prior_key = core._priors(self.default_priors, self.priors)
@@ -122,8 +128,8 @@ class MetaAnalysis:
 
         Examples
         --------
-        >>> fit = MetaAnalysis([0.1, 0.3, 0.2], [0.1, 0.1, 0.2]).fit(random_seed=1)  # doctest: +SKIP
-        >>> fit.as_prior()["dist"]                                                   # doctest: +SKIP
+        >>> fit = MetaAnalysis([0.1, 0.3], [0.1, 0.2]).fit(random_seed=1)  # doctest: +SKIP
+        >>> fit.as_prior()["dist"]                                         # doctest: +SKIP
         'Normal'
         """
         sampling = sampling or Sampling(target_accept=0.95)
@@ -152,7 +158,9 @@ class MetaAnalysis:
         for name in tree.posterior.data_vars:
             tree.posterior[name].attrs["units"] = "1" if name == "tau" else self.scale
         tree.attrs.update(
-            core.check_convergence(tree, var_names=["mu", "tau", "theta", "theta_new"], raise_=check)
+            core.check_convergence(
+                tree, var_names=["mu", "tau", "theta", "theta_new"], raise_=check
+            )
         )
         return MetaFit(tree)
 
@@ -176,7 +184,10 @@ class MetaFit(Fit):
         >>> DiD(df, outcome="y", group="g", period="t", priors={"effect": prior})  # doctest: +SKIP
         """
         theta = self.tree.posterior["theta_new"] * sd
-        return {"dist": "Normal", "kwargs": {"mu": float(theta.mean()), "sigma": float(theta.std())}}
+        return {
+            "dist": "Normal",
+            "kwargs": {"mu": float(theta.mean()), "sigma": float(theta.std())},
+        }
 
 
 def _first(mask: np.ndarray) -> int:
