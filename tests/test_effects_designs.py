@@ -181,3 +181,13 @@ def test_registry_and_exports():
     )
     assert effects.DESIGNS["did"] is effects.DiD
     assert core.RATIO_SCALES == {"risk_ratio", "rate_ratio"}
+
+
+@pytest.mark.slow
+def test_pymc_sampler_agrees_with_nutpie(nata_data, nata_posterior):
+    design = effects.DiD(nata_data, outcome="problematic_absence", group="treated", period="period")
+    fit = design.fit(random_seed=1, sampling=Sampling(sampler="pymc"), progress=False)
+    assert fit.tree.attrs["sampler"] == "pymc"
+    rd, ref = fit.tree.posterior["risk_difference"], nata_posterior.posterior["risk_difference"]
+    # two independent samples of the same posterior: means within ~4 Monte Carlo errors
+    assert float(rd.mean()) == pytest.approx(float(ref.mean()), abs=4 * float(ref.std()) / 30)

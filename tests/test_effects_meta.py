@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import integrate, stats
 
@@ -111,3 +112,12 @@ def test_bad_meta_input():
         effects.MetaAnalysis([0.1, np.nan], [0.1, 0.1])
     with pytest.raises(DataError, match="yi: yi and sei must be two lists"):
         effects.MetaAnalysis([0.1, 0.2, 0.3], [0.1, 0.1])
+
+
+def test_meta_analysis_prior_plugs_into_a_local_design(eight_schools):
+    df = pd.DataFrame({"score": [500.0, 510, 530, 520, 515, 540], "g": [0, 0, 0, 1, 1, 1]})
+    prior = eight_schools.as_prior()
+    design = effects.TwoGroup(
+        df, outcome="score", group="g", family="normal", priors={"effect": prior}
+    )
+    assert design._defaults()[0]["effect"] == prior

@@ -20,8 +20,9 @@ from ``N(effect, effect_sd)`` with a new site's intercept; the site-specific eff
 ``<link effect>_site`` (``log_odds_ratio_site``, ``log_rate_ratio_site``,
 ``mean_difference_site``) with a ``site`` dim.
 
-With ``unit=`` (individual panels, families other than bernoulli/binomial) each unit gets a
-random intercept ``unit_sd * v_i``. Binary outcomes are instead aggregated to cells (exact for
+With ``unit=`` on a :class:`DiD` (individual panels, families other than bernoulli/binomial)
+each unit gets a random intercept ``unit_sd * v_i``; the other designs see each unit once and
+ignore ``unit``. Binary outcomes are instead aggregated to cells (exact for
 the binomial likelihood); a pupil observed before and after then counts as two independent
 observations, which makes the DiD interval conservative when the two are positively correlated.
 """
@@ -69,6 +70,8 @@ class _Design:
     """Nuisance coefficients; each is also the name of its regressor column in :meth:`frame`."""
     EFFECTS: ClassVar[tuple[str, ...]] = ("effect",)
     """Effect coefficients (the first is the one pooled across sites)."""
+    PANEL: ClassVar[bool] = False
+    """Whether ``unit=`` adds unit random intercepts (repeated measures of a unit)."""
 
     def __post_init__(self) -> None:
         from simpact.data import check
@@ -102,7 +105,7 @@ class _Design:
         return sorted(map(str, self.data[self.site].unique())) if self.site else []
 
     def unit_labels(self) -> list[str]:
-        if self.unit is None or self._aggregated():
+        if self.unit is None or self._aggregated() or not self.PANEL:
             return []
         return sorted(map(str, self.data[self.unit].unique()))
 
@@ -410,6 +413,7 @@ class DiD(_Design):
 
     KEY: ClassVar[str] = "did"
     COVARIATES: ClassVar[tuple[str, ...]] = ("group", "period")
+    PANEL: ClassVar[bool] = True
 
     def spec(self) -> EffectSpec:
         return _spec(self, group=self.group, period=self.period, pre=self.pre, post=self.post)
