@@ -70,21 +70,29 @@ def simulate(design: str, family: str, *, n: int, seed: int, site: bool = False)
     return cls[design](df, outcome="y", family=family, **kwargs), effect
 
 
-def check_recovery(design: str, family: str, *, n: int, site: bool = False):
-    small, truth = simulate(design, family, n=n, seed=11, site=site)
-    fit = small.fit(random_seed=5)
+def check_recovery(design: str, family: str, *, n: int, site: bool = False) -> int:
+    """Fit n and 4n simulated units; return how many 90 % intervals missed the truth (0-2).
+
+    Also asserts what must hold in every case: the truth inside the 99.9 % interval, the gate
+    passed, a refit on new rows without recompiling, and an interval half as wide (at most 0.75
+    times as wide) for four times the data.
+    """
     name = LINK_EFFECT[FAMILIES[family].effect_scale]
-    row = fit.summary().loc[name]
-    assert row["lower"] <= truth <= row["upper"], (design, family, row.to_dict())
-    assert fit.tree.attrs["converged"]
-    compiled = len(core._COMPILED)
-    large, _ = simulate(design, family, n=4 * n, seed=21, site=site)
-    bigger = large.fit(random_seed=5).summary().loc[name]
-    if not small.unit_labels():  # unit random effects: their number is part of the structure
-        assert len(core._COMPILED) == compiled, "refit on new rows must not recompile"
-    assert bigger["lower"] <= truth <= bigger["upper"], (design, family, bigger.to_dict())
-    # four times the data: the interval should be about half as wide
-    assert bigger["upper"] - bigger["lower"] < 0.75 * (row["upper"] - row["lower"])
+    widths, misses = [], 0
+    for size, seed in ((n, 11), (4 * n, 21)):
+        model, truth = simulate(design, family, n=size, seed=seed, site=site)
+        compiled = len(core._COMPILED)
+        fit = model.fit(random_seed=5)
+        if size > n and not model.unit_labels():  # unit effects: their number is structure
+            assert len(core._COMPILED) == compiled, "refit on new rows must not recompile"
+        draws = fit.tree.posterior[name]
+        lo90, hi90, lo999, hi999 = np.quantile(draws, [0.05, 0.95, 0.0005, 0.9995])
+        assert lo999 <= truth <= hi999, (design, family, size, fit.summary().loc[name].to_dict())
+        assert fit.tree.attrs["converged"]
+        misses += not lo90 <= truth <= hi90
+        widths.append(hi90 - lo90)
+    assert widths[1] < 0.75 * widths[0], (design, family, widths)
+    return misses
 
 
 FAST = [
@@ -96,21 +104,26 @@ FAST = [
 
 @pytest.mark.parametrize(("design", "family", "n"), FAST)
 def test_recovery(design, family, n):
-    check_recovery(design, family, n=n)
+    assert check_recovery(design, family, n=n) == 0
 
 
 N = {"two_group": 200, "did": 150, "its": 24}
+SLOW = [
+    *[(d, f, False) for d in ("two_group", "did", "its") for f in sorted(FAMILIES)],
+    *[(d, f, True) for d in ("two_group", "did") for f in ("bernoulli", "poisson", "normal")],
+]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("family", sorted(FAMILIES))
-@pytest.mark.parametrize("design", ["two_group", "did", "its"])
-def test_recovery_every_design_and_family(design, family):
-    check_recovery(design, family, n=N[design] * (3 if FAMILIES[family].link == "logit" else 1))
+def test_recovery_every_design_and_family():
+    """Every design x family (and site pooling): 48 intervals at 90 % should miss ~5 truths.
 
-
-@pytest.mark.slow
-@pytest.mark.parametrize("family", ["bernoulli", "poisson", "normal"])
-@pytest.mark.parametrize("design", ["two_group", "did"])
-def test_recovery_with_site_pooling(design, family):
-    check_recovery(design, family, n=N[design] * 3, site=True)
+    More than 11 misses has probability < 0.005 for calibrated intervals (binomial(48, 0.1)).
+    """
+    misses = {
+        (d, f, site): check_recovery(
+            d, f, n=N[d] * (3 if FAMILIES[f].link == "logit" or site else 1), site=site
+        )
+        for d, f, site in SLOW
+    }
+    assert sum(misses.values()) <= 11, {k: v for k, v in misses.items() if v}
