@@ -13,6 +13,7 @@ import pytest
 from simpact import effects
 from simpact.effects import core
 from simpact.effects.families import FAMILIES, LINK_EFFECT
+from simpact.spec import Sampling
 
 TRUE_EFFECT = {"logit": -0.6, "log": -0.4, "identity": -2.0}
 """Link-scale truth: log odds ratio, log rate ratio, mean difference (outcome sd 4)."""
@@ -51,7 +52,8 @@ def simulate(design: str, family: str, *, n: int, seed: int, site: bool = False)
     if design == "did" and fam.link != "logit":
         kwargs["unit"] = "id"
         unit_shift = gen.normal(0, 0.3, n)[unit] * (4.0 if fam.link == "identity" else 1.0)
-    eta_x = np.asarray(x["trend"] + site_shift * (4.0 if fam.link == "identity" else 1.0))
+    scale = 4.0 if fam.link == "identity" else 1.0
+    eta_x = np.asarray(x["trend"], float) + np.asarray(site_shift, float) * scale
     eta = eta_x + unit_shift + effect * np.asarray(x["d"], float)
     if fam.link == "logit":
         trials = gen.integers(5, 20, rows) if family == "binomial" else np.ones(rows, int)
@@ -74,15 +76,18 @@ def check_recovery(design: str, family: str, *, n: int, site: bool = False) -> i
     """Fit n and 4n simulated units; return how many 90 % intervals missed the truth (0-2).
 
     Also asserts what must hold in every case: the truth inside the 99.9 % interval, the gate
-    passed, a refit on new rows without recompiling, and an interval half as wide (at most 0.75
-    times as wide) for four times the data.
+    passed, a refit on new rows without recompiling, and (without sites) an interval half as wide
+    (at most 0.75 times as wide) for four times the data. With sites the reported effect is the
+    predictive effect for a new site, which more units per site cannot narrow below the
+    between-site spread.
     """
     name = LINK_EFFECT[FAMILIES[family].effect_scale]
     widths, misses = [], 0
     for size, seed in ((n, 11), (4 * n, 21)):
         model, truth = simulate(design, family, n=size, seed=seed, site=site)
         compiled = len(core._COMPILED)
-        fit = model.fit(random_seed=5)
+        # partial pooling over four sites has a funnel: sample it with smaller steps
+        fit = model.fit(random_seed=5, sampling=Sampling(target_accept=0.99 if site else 0.9))
         if size > n and not model.unit_labels():  # unit effects: their number is structure
             assert len(core._COMPILED) == compiled, "refit on new rows must not recompile"
         draws = fit.tree.posterior[name]
@@ -91,7 +96,8 @@ def check_recovery(design: str, family: str, *, n: int, site: bool = False) -> i
         assert fit.tree.attrs["converged"]
         misses += not lo90 <= truth <= hi90
         widths.append(hi90 - lo90)
-    assert widths[1] < 0.75 * widths[0], (design, family, widths)
+    if not site:  # a new site's effect stays as uncertain as the between-site spread
+        assert widths[1] < 0.75 * widths[0], (design, family, widths)
     return misses
 
 
@@ -122,7 +128,7 @@ def test_recovery_every_design_and_family():
     """
     misses = {
         (d, f, site): check_recovery(
-            d, f, n=N[d] * (3 if FAMILIES[f].link == "logit" or site else 1), site=site
+            d, f, n=N[d] * (3 if FAMILIES[f].link == "logit" else 1), site=site
         )
         for d, f, site in SLOW
     }
