@@ -627,8 +627,8 @@ PRIOR_DENSITIES: dict[str, Callable[..., object]] = {
 
 
 def effect_prior(sim: xr.DataTree, name: str = "effect"):
-    """The frozen scipy density of parameter ``name``'s prior (spec override, else the design's
-    default), or None when the design or the distribution is not known.
+    """The frozen scipy density of parameter ``name``'s prior (the spec's override, else the
+    prior the fit recorded in ``fit.attrs["priors"]``), or None when it is not known.
 
     Examples
     --------
@@ -638,15 +638,11 @@ def effect_prior(sim: xr.DataTree, name: str = "effect"):
     >>> float(effect_prior(sim).mean())
     -0.3
     """
-    from simpact.effects import DESIGNS
-
     spec = json.loads(sim.attrs.get("spec", "{}") or "{}")
     effect = spec.get("effect", {})
     prior = effect.get("priors", {}).get(name)
-    if prior is None:
-        fit_attrs = sim["fit"].attrs if "fit" in sim.children else {}
-        design = DESIGNS.get(fit_attrs.get("design", effect.get("design", "")))
-        prior = getattr(design, "DEFAULT_PRIORS", {}).get(name)
+    if prior is None and "fit" in sim.children:
+        prior = sim["fit"].attrs.get("priors", {}).get(name)  # the priors the fit used
     if not prior or prior.get("dist") not in PRIOR_DENSITIES:
         return None
     try:
@@ -682,8 +678,10 @@ def _effect_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | No
 def _diagnostics_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | None:
     if not _has(sim, "fit/posterior"):
         return None
+    # the variables the convergence gate checked: the plot and the report's verdict agree
     post = sim["fit/posterior"]
-    names = [v for v in ("effect", "intercept", "group", "period") if v in post.data_vars]
+    gated = sim["fit"].attrs.get("effect_scales", [])
+    names = [v for v in gated if v in post.data_vars][:4]
     return diagnostics(sim["fit"], var_names=names or None, lang=lang)
 
 

@@ -11,7 +11,9 @@ TEXT = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
 
 
 def test_every_module_is_documented_and_exists():
-    named = set(re.findall(r"`simpact/([\w/]+?)(?:\.py|/)`", TEXT))
+    named = {
+        n.removesuffix("/__init__") for n in re.findall(r"`simpact/([\w/]+?)(?:\.py|/)`", TEXT)
+    }
     present = {
         p.relative_to(ROOT / "simpact").with_suffix("").as_posix()
         for p in (ROOT / "simpact").rglob("*.py")
@@ -31,7 +33,8 @@ def test_every_registry_named_exists_and_is_a_dict():
     rows = re.findall(r"\| `([A-Z_]+)` \| `simpact/([\w/]+)\.py` \|", TEXT)
     assert len(rows) >= 6
     for name, module in rows:
-        registry = getattr(importlib.import_module(f"simpact.{module.replace('/', '.')}"), name)
+        module = module.removesuffix("/__init__").replace("/", ".")
+        registry = getattr(importlib.import_module(f"simpact.{module}"), name)
         assert isinstance(registry, dict) and registry, f"{module}.{name}"
 
 

@@ -70,7 +70,7 @@ def _broken(nata_data, how):
             "problematic_absence",
             "must be 0/1",
         ),
-        (lambda d: d.assign(treated=0), "treated", "no treated rows"),
+        (lambda d: d.assign(treated=0), "treated", "no treated units"),
         (
             lambda d: d.assign(period=d["period"].replace("post", "after")),
             "period",

@@ -205,8 +205,10 @@ def test_decision_group_adds_sensitivity_figures(nata_sim):
 def test_effect_prior_uses_the_spec_override(nata_sim):
     import json
 
-    default = plots.effect_prior(nata_sim)  # the DiD design's documented Normal(0, 1)
-    assert default.mean() == 0.0 and default.std() == 1.0
+    default = plots.effect_prior(nata_sim)  # the prior the fit recorded using
+    used = nata_sim["fit"].attrs["priors"]["effect"]
+    assert used["dist"] == "Normal"
+    assert default.mean() == used["kwargs"]["mu"] and default.std() == used["kwargs"]["sigma"]
     sim = nata_sim.copy()
     spec = json.loads(sim.attrs["spec"])
     spec["effect"]["priors"] = {"effect": {"dist": "Normal", "kwargs": {"mu": -0.3, "sigma": 0.2}}}

@@ -31,7 +31,7 @@ from __future__ import annotations
 import pandas as pd
 import xarray as xr
 
-from simpact import rng
+from simpact import plugins, rng
 from simpact.effects.core import CI_PROB, ESS_MIN, RHAT_MAX, Fit, check_convergence
 from simpact.effects.designs import DiD, InterruptedTimeSeries, TwoGroup
 from simpact.effects.families import FAMILIES, SCALES
@@ -68,6 +68,8 @@ DESIGNS: dict[str, type] = {
 ``family``, ``trials``, ``exposure``, ``site``, ``priors``, ``better``. (``MetaAnalysis`` takes
 literature effects rather than a follow-up table, so it is used from Python.)
 """
+
+plugins.register(DESIGNS, "simpact.effects")
 
 _FIELDS = {
     "two_group": ("group",),

@@ -29,6 +29,7 @@ observations, which makes the DiD interval conservative when the two are positiv
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -160,6 +161,12 @@ class _Design:
         """The data-scaled default priors of this design and data (before overrides)."""
         self._defaults()
         return self._default_priors
+
+    def priors_used(self) -> dict[str, dict]:
+        """Every parameter's prior as fitted: the data-scaled defaults with the overrides applied
+        (plain floats, so it is saved with the fit as provenance)."""
+        merged = {**self.default_priors, **self.priors}
+        return json.loads(json.dumps(merged, default=float))
 
     OUTCOME_DATA: ClassVar[str] = "outcome"
 
@@ -299,6 +306,7 @@ class _Design:
             ci_prob=CI_PROB,
             site=self.site or "",
             sites=self.site_labels(),
+            priors=self.priors_used(),
         )
         _units(tree, fam.effect_scale)
         tree.attrs.update(core.check_convergence(tree, var_names=gate, raise_=check))
