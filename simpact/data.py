@@ -84,7 +84,9 @@ def load_followup(
     ):
         spec = load_model(source)
         if spec.data_path is None:
-            raise DataError("no [data] path in the spec; pass the data explicitly", source=spec.source)
+            raise DataError(
+                "no [data] path in the spec; pass the data explicitly", source=spec.source
+            )
         source = spec.data_path
     if spec is None:
         raise TypeError("pass spec= to check a table or DataFrame against a model spec")
@@ -98,41 +100,74 @@ def load_followup(
     return df
 
 
+_REQUIRED = {
+    "two_group": ("outcome", "group"),
+    "did": ("outcome", "group", "period"),
+    "its": ("outcome", "time"),
+}
+"""Column roles each effect design needs (others are optional)."""
+
+_ROLES = ("outcome", "group", "period", "time", "unit", "site", "trials", "exposure")
+
+_COUNT_FAMILIES = ("binomial", "poisson", "negbin")
+
+
 def check(df: pd.DataFrame, effect: EffectSpec, *, source: str = "DataFrame") -> None:
-    """Check a table against an effect spec; raise :class:`DataError` naming the column."""
+    """Check a table against an effect spec; raise :class:`DataError` naming the column.
+
+    Checks: every named column exists (with a hint for a near miss), no missing values, 0/1
+    columns are 0/1, counts are non-negative whole numbers, events do not exceed trials,
+    exposure is positive, both groups (and, for a DiD, all four group x period cells) have rows,
+    an interrupted time series has at least two time points on each side of ``start``, and a
+    pooled model (``site``) has at least two sites.
+
+    Examples
+    --------
+    >>> spec = EffectSpec(design="two_group", family="poisson", outcome="k", group="g",
+    ...                   exposure="days")
+    >>> df = pd.DataFrame({"k": [1, 2], "g": [0, 1], "days": [10, 0]})
+    >>> check(df, spec)
+    Traceback (most recent call last):
+    ...
+    simpact.errors.DataError: DataFrame: days: exposure must be > 0, found 0 in row 2
+    """
 
     def fail(column: str | None, message: str) -> None:
         raise DataError(message, source=source, field=column)
 
-    roles = {
-        "effect.outcome": effect.outcome,
-        "effect.group": effect.group,
-        "effect.period": effect.period,
-        "effect.unit": effect.unit,
-        "effect.trials": effect.trials,
-    }
+    roles = {f"effect.{role}": getattr(effect, role) for role in _ROLES}
+    for role in _REQUIRED.get(effect.design, ("outcome",)):
+        if getattr(effect, role) is None:
+            fail(None, f"design {effect.design!r} needs effect.{role} (a column name)")
+    if effect.design == "its" and effect.start is None:
+        fail(None, "design 'its' needs effect.start (the first time point of the intervention)")
     for role, column in roles.items():
         if column is not None and column not in df.columns:
-            close = [c for c in df.columns if c.lower() == column.lower()]
+            close = [c for c in df.columns if str(c).lower() == column.lower()]
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             fail(
                 column,
-                f"missing column named by {role}{hint}; the table has: {', '.join(map(str, df.columns))}",
+                f"missing column named by {role}{hint}; the table has: "
+                f"{', '.join(map(str, df.columns))}",
             )
     if df.empty:
         fail(None, "the table has no rows")
-    for column in filter(None, roles.values()):
+    for column in dict.fromkeys(filter(None, roles.values())):
         missing = df[column].isna()
         if missing.any():
             fail(column, f"{int(missing.sum())} missing value(s), first in row {_row(df, missing)}")
 
-    group = df[effect.group]
-    _require_binary(df, effect.group, source)
-    for value, label in ((0, "comparison"), (1, "treated")):
-        if not (group == value).any():
-            fail(effect.group, f"no {label} rows ({effect.group} == {value})")
+    if effect.group is not None:
+        group = df[effect.group]
+        _require_binary(df, effect.group, source)
+        for value, label in ((0, "comparison"), (1, "treated")):
+            if not (group == value).any():
+                fail(
+                    effect.group,
+                    f"no {label} units ({effect.group} == {value}): the group is empty",
+                )
 
-    if effect.period is not None:
+    if effect.design == "did" and effect.period is not None:
         labels = set(df[effect.period].astype(str))
         expected = {effect.pre, effect.post}
         if labels != expected:
@@ -140,26 +175,79 @@ def check(df: pd.DataFrame, effect: EffectSpec, *, source: str = "DataFrame") ->
                 effect.period,
                 f"expected exactly the periods {sorted(expected)}, found {sorted(labels)}",
             )
-        cells = df.groupby([group, df[effect.period].astype(str)]).size()
+        cells = df.groupby([df[effect.group], df[effect.period].astype(str)]).size()
         for g in (0, 1):
             for p in (effect.pre, effect.post):
                 if (g, p) not in cells.index:
                     fail(effect.period, f"no rows for {effect.group} == {g} in period {p!r}")
 
+    if effect.design == "its":
+        time = pd.to_numeric(df[effect.time], errors="coerce")
+        if time.isna().any():
+            bad = time.isna()
+            fail(
+                effect.time,
+                f"must be numeric, found {_first(df, effect.time, bad)} in row {_row(df, bad)}",
+            )
+        before, after = (time < effect.start).sum(), (time >= effect.start).sum()
+        if min(before, after) < 2:
+            fail(
+                effect.time,
+                f"need at least two time points before and from start = {effect.start}; "
+                f"found {before} before and {after} from it",
+            )
+
+    if effect.site is not None and df[effect.site].nunique() < 2:
+        fail(
+            effect.site,
+            "partial pooling needs at least two sites, found only "
+            f"{_first(df, effect.site, df.index == df.index[0])}; drop site= for a single site",
+        )
+
     outcome = df[effect.outcome]
-    if effect.family == "bernoulli":
+    family = effect.family
+    if family == "bernoulli":
         _require_binary(df, effect.outcome, source)
-    elif effect.family == "binomial":
+    elif family in _COUNT_FAMILIES:
         _require_counts(df, effect.outcome, source)
+    elif family in ("normal", "student_t"):
+        values = pd.to_numeric(outcome, errors="coerce")
+        bad = values.isna() | ~np.isfinite(values)
+        if bad.any():
+            fail(
+                effect.outcome,
+                f"must be a number, found {_first(df, effect.outcome, bad)} in row {_row(df, bad)}",
+            )
+    if family == "binomial":
         if effect.trials is None:
             fail(None, "family 'binomial' needs effect.trials (the column of n in 'k of n')")
         _require_counts(df, effect.trials, source)
         over = outcome > df[effect.trials]
         if over.any():
             fail(
-                effect.outcome,
-                f"more events than trials ({effect.trials}) in row {_row(df, over)}",
+                effect.outcome, f"more events than trials ({effect.trials}) in row {_row(df, over)}"
             )
+    elif effect.trials is not None:
+        fail(effect.trials, f"trials is only used by family 'binomial', not {family!r}")
+    if effect.exposure is not None:
+        if family not in ("poisson", "negbin"):
+            fail(
+                effect.exposure,
+                f"exposure is only used by families poisson and negbin, not {family!r}",
+            )
+        values = pd.to_numeric(df[effect.exposure], errors="coerce")
+        bad = ~(values > 0) | ~np.isfinite(values)
+        if bad.any():
+            fail(
+                effect.exposure,
+                f"exposure must be > 0, found {_first(df, effect.exposure, bad)} "
+                f"in row {_row(df, bad)}",
+            )
+
+
+def _first(df: pd.DataFrame, column: str, mask: pd.Series) -> str:
+    """The first flagged value of a column, as Python shows it (``2``, ``'C'``, ``nan``)."""
+    return repr(df[column][mask].tolist()[0])
 
 
 def _row(df: pd.DataFrame, mask: pd.Series) -> int:
@@ -172,7 +260,7 @@ def _require_binary(df: pd.DataFrame, column: str, source: str) -> None:
     bad = ~values.isin([0, 1])
     if bad.any():
         raise DataError(
-            f"must be 0/1, found {df[column][bad].iloc[0]!r} in row {_row(df, bad)}",
+            f"must be 0/1, found {_first(df, column, bad)} in row {_row(df, bad)}",
             source=source,
             field=column,
         )
@@ -183,7 +271,7 @@ def _require_counts(df: pd.DataFrame, column: str, source: str) -> None:
     bad = values.isna() | (values < 0) | (values != np.round(values))
     if bad.any():
         raise DataError(
-            f"must be a non-negative whole count, found {df[column][bad].iloc[0]!r} "
+            f"must be a non-negative whole count, found {_first(df, column, bad)} "
             f"in row {_row(df, bad)}",
             source=source,
             field=column,

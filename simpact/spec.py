@@ -58,17 +58,28 @@ class Sampling(_Strict):
 
 
 class EffectSpec(_Strict):
-    """The effect model: a design from :data:`simpact.effects.DESIGNS` and its columns."""
+    """The effect model: a design from :data:`simpact.effects.DESIGNS` and its columns.
+
+    ``design`` is ``"two_group"``, ``"did"`` or ``"its"``; ``family`` one of
+    :data:`simpact.effects.FAMILIES`. Column roles: ``outcome``; ``group`` (0/1 treated, for
+    two_group and did); ``period`` with labels ``pre``/``post`` (did); ``time`` and ``start``
+    (its); ``unit`` (panel id); ``trials`` (n of "k of n", binomial); ``exposure`` (e.g. days
+    enrolled, poisson/negbin); ``site`` (partial pooling across sites).
+    """
 
     design: str
     family: str = "bernoulli"
     outcome: str
-    group: str
+    group: str | None = None
     period: str | None = None
     pre: str = "pre"
     post: str = "post"
     unit: str | None = None
     trials: str | None = None
+    exposure: str | None = None
+    site: str | None = None
+    time: str | None = None
+    start: float | None = None
     better: Literal["lower", "higher"] = "lower"
     priors: dict[str, dict] = {}
     sampling: Sampling = Sampling()

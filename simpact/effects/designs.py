@@ -1,0 +1,510 @@
+"""Study designs: two groups, difference in differences, interrupted time series.
+
+Every design is a regression on the link scale of its family (:mod:`.families`)::
+
+    eta = intercept[site] + sum_k beta_k x_k [+ unit offset] + effect[site] * x_effect (+ ...)
+
+with the design's nuisance regressors ``x_k`` (the group and period of a DiD, the trend of a time
+series), its effect regressor(s), and the rows on which the effect is evaluated (``target``: the
+treated after the start). The counterfactual ``eta0`` drops the effect terms. The reported effect
+is the difference (or ratio) of the weighted mean of ``inverse_link(eta)`` and of
+``inverse_link(eta0)`` over the target rows (weights: trials, exposure, or 1).
+
+With ``site=`` the intercept and the effect vary by site (partial pooling, non-centred)::
+
+    intercept_site = intercept + site_sd * z_s,    effect_site = effect + effect_sd * u_s
+
+``effect`` is then the pooled (mean) effect and the reported scales (``risk_difference``,
+``rate_ratio``, ``mean_difference`` ...) are the **predictive effect for a new site**, drawn
+from ``N(effect, effect_sd)`` with a new site's intercept; the site-specific effects are in
+``<link effect>_site`` (``log_odds_ratio_site``, ``log_rate_ratio_site``,
+``mean_difference_site``) with a ``site`` dim.
+
+With ``unit=`` on a :class:`DiD` (individual panels, families other than bernoulli/binomial)
+each unit gets a random intercept ``unit_sd * v_i``; the other designs see each unit once and
+ignore ``unit``. Binary outcomes are instead aggregated to cells (exact for
+the binomial likelihood); a pupil observed before and after then counts as two independent
+observations, which makes the DiD interval conservative when the two are positively correlated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+import pymc as pm
+import xarray as xr
+
+from simpact import rng
+from simpact.effects import core
+from simpact.effects.core import CI_PROB, Fit
+from simpact.effects.families import FAMILIES, LINK_EFFECT, SCALES
+from simpact.errors import SpecError
+from simpact.spec import EffectSpec, Sampling
+
+_OBSERVED_NAMES = {
+    "logit": {"outcome": "events", "weight": "trials"},
+    "log": {"outcome": "events", "weight": "exposure"},
+    "identity": {"outcome": "outcome"},
+}
+
+
+@dataclass(kw_only=True)
+class _Design:
+    """Fields and machinery shared by the regression designs."""
+
+    data: pd.DataFrame = field(kw_only=False)
+    outcome: str
+    family: str = "bernoulli"
+    trials: str | None = None
+    exposure: str | None = None
+    site: str | None = None
+    unit: str | None = None
+    priors: dict[str, dict] = field(default_factory=dict)
+    better: str = "lower"
+
+    KEY: ClassVar[str]
+    COVARIATES: ClassVar[tuple[str, ...]] = ()
+    """Nuisance coefficients; each is also the name of its regressor column in :meth:`frame`."""
+    EFFECTS: ClassVar[tuple[str, ...]] = ("effect",)
+    """Effect coefficients (the first is the one pooled across sites)."""
+    PANEL: ClassVar[bool] = False
+    """Whether ``unit=`` adds unit random intercepts (repeated measures of a unit)."""
+
+    def __post_init__(self) -> None:
+        from simpact.data import check
+
+        if self.family not in FAMILIES:
+            raise SpecError(
+                f"unknown family {self.family!r}; expected one of {', '.join(FAMILIES)}",
+                field="effect.family",
+            )
+        check(self.data, self.spec(), source=self.data.attrs.get("source", "DataFrame"))
+        self._defaults()  # fail early on unknown prior names
+
+    # -- what a subclass provides ---------------------------------------------------------------
+    def spec(self) -> EffectSpec:
+        """The design as an :class:`~simpact.spec.EffectSpec` (what :func:`fit_effects` reads)."""
+        raise NotImplementedError
+
+    def _regressors(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Columns ``COVARIATES + EFFECTS + ("target",)`` for the rows of ``df``."""
+        raise NotImplementedError
+
+    # -- shared machinery -----------------------------------------------------------------------
+    @property
+    def _family(self):
+        return FAMILIES[self.family]
+
+    def _aggregated(self) -> bool:
+        return self._family.link == "logit"
+
+    def site_labels(self) -> list[str]:
+        return sorted(map(str, self.data[self.site].unique())) if self.site else []
+
+    def unit_labels(self) -> list[str]:
+        if self.unit is None or self._aggregated() or not self.PANEL:
+            return []
+        return sorted(map(str, self.data[self.unit].unique()))
+
+    def frame(self) -> pd.DataFrame:
+        """The model's rows: regressors, ``outcome``, ``weight``, ``target`` and site/unit codes.
+
+        Binary and binomial outcomes are summed over rows with identical regressors and site.
+        """
+        df = self.data
+        fam = self._family
+        out = self._regressors(df).astype(float)
+        out["outcome"] = df[self.outcome].to_numpy()
+        role = {"trials": self.trials, "exposure": self.exposure}.get(fam.weight or "")
+        out["weight"] = df[role].to_numpy() if role else 1
+        out["site_index"] = (
+            pd.Categorical(df[self.site].astype(str), self.site_labels()).codes if self.site else 0
+        )
+        units = self.unit_labels()
+        out["unit_index"] = pd.Categorical(df[self.unit].astype(str), units).codes if units else 0
+        if self._aggregated():
+            keys = [c for c in out.columns if c not in ("outcome", "weight")]
+            out = out.groupby(keys, as_index=False)[["outcome", "weight"]].sum()
+        out["target_weight"] = out["target"] * out["weight"]
+        return out.reset_index(drop=True)
+
+    def _defaults(self) -> tuple[dict[str, dict], str]:
+        frame = self.frame()
+        centre, s, extras = self._family.defaults(
+            frame["outcome"].to_numpy(float), frame["weight"].to_numpy(float)
+        )
+        identity = self._family.link == "identity"
+        defaults = {
+            "intercept": {
+                "dist": "Normal",
+                "kwargs": {"mu": centre, "sigma": (2.5 if identity else 1.5) * s},
+            }
+        }
+        for name in self.COVARIATES + self.EFFECTS:
+            defaults[name] = {"dist": "Normal", "kwargs": {"mu": 0.0, "sigma": s}}
+        if self.site:
+            for name in ("site_sd", "effect_sd"):
+                defaults[name] = {"dist": "HalfNormal", "kwargs": {"sigma": s / 2}}
+        if self.unit_labels():
+            defaults["unit_sd"] = {"dist": "HalfNormal", "kwargs": {"sigma": s / 2}}
+        defaults.update(extras)
+        merged, key = core._priors(defaults, self.priors)
+        self._default_priors = defaults
+        return merged, key
+
+    @property
+    def default_priors(self) -> dict[str, dict]:
+        """The data-scaled default priors of this design and data (before overrides)."""
+        self._defaults()
+        return self._default_priors
+
+    OUTCOME_DATA: ClassVar[str] = "outcome"
+
+    def calibration_vars(self) -> list[str]:
+        """Posterior variables checked by simulation-based calibration."""
+        natural = self._family.effect_scale
+        return list(dict.fromkeys([natural, LINK_EFFECT[natural]]))
+
+    def _key(self) -> tuple:
+        _, prior_key = self._defaults()
+        return (self.KEY, self.family, prior_key, len(self.site_labels()), len(self.unit_labels()))
+
+    def new_data(self) -> dict[str, np.ndarray]:
+        """This design's data, by ``pm.Data`` name (to refit a compiled model without compiling)."""
+        frame = self.frame()
+        fam = self._family
+        self._defaults()
+        data = {f"x_{c}": frame[c].to_numpy(float) for c in (*self.COVARIATES, *self.EFFECTS)}
+        data["target_weight"] = frame["target_weight"].to_numpy(float)
+        data["outcome"] = frame["outcome"].to_numpy(np.int64 if fam.integer else float)
+        data["weight"] = frame["weight"].to_numpy(np.int64 if fam.link == "logit" else float)
+        data["site_index"] = frame["site_index"].to_numpy(np.int64)
+        data["unit_index"] = frame["unit_index"].to_numpy(np.int64)
+        data.update(core.prior_values(self._default_priors, self.priors))
+        return data
+
+    def build(self) -> pm.Model:
+        """The PyMC model, with data and data-scaled prior parameters in ``pm.Data`` containers."""
+        fam = self._family
+        merged, _ = self._defaults()
+        data = self.new_data()
+        sites, units = self.site_labels(), self.unit_labels()
+        coords = {"site": sites} if sites else {}
+        if units:
+            coords["unit"] = units
+        natural = fam.effect_scale
+        with pm.Model(coords=coords) as model:
+            d = {
+                name: pm.Data(name, value)
+                for name, value in data.items()
+                if not name.startswith("prior_")
+            }
+            p = core.prior_variables(merged, self.priors)
+            base = sum((p[c] * d[f"x_{c}"] for c in self.COVARIATES), start=0.0)
+            extra = sum((p[c] * d[f"x_{c}"] for c in self.EFFECTS[1:]), start=0.0)
+            if units:
+                unit_z = pm.Normal("unit_z", 0.0, 1.0, dims="unit")
+                base = base + p["unit_sd"] * unit_z[d["unit_index"]]
+            if sites:
+                site_z = pm.Normal("site_z", 0.0, 1.0, dims="site")
+                effect_z = pm.Normal("effect_z", 0.0, 1.0, dims="site")
+                a_site = pm.Deterministic(
+                    "intercept_site", p["intercept"] + p["site_sd"] * site_z, dims="site"
+                )
+                e_site = pm.Deterministic(
+                    f"{LINK_EFFECT[natural]}_site",
+                    p["effect"] + p["effect_sd"] * effect_z,
+                    dims="site",
+                )
+                a_obs, e_obs = a_site[d["site_index"]], e_site[d["site_index"]]
+                a_new = p["intercept"] + p["site_sd"] * pm.Normal("site_z_new", 0.0, 1.0)
+                e_new = pm.Deterministic(
+                    "effect_new", p["effect"] + p["effect_sd"] * pm.Normal("effect_z_new", 0.0, 1.0)
+                )
+            else:
+                a_obs = a_new = p["intercept"]
+                e_obs = e_new = p["effect"]
+            first = self.EFFECTS[0]
+            eta = a_obs + base + e_obs * d[f"x_{first}"] + extra
+            fam.likelihood(eta, d["outcome"], d["weight"], p, None)
+            eta1 = a_new + base + e_new * d[f"x_{first}"] + extra
+            eta0 = a_new + base
+            for name, expr in fam.scales(
+                fam.mean, eta1, eta0, d["target_weight"], e_new, p
+            ).items():
+                pm.Deterministic(name, expr)
+        return model
+
+    def fit(
+        self,
+        *,
+        random_seed: rng.SeedLike = None,
+        sampling: Sampling | None = None,
+        progress: bool | None = None,
+        check: bool = True,
+    ) -> Fit:
+        """Sample the posterior (nutpie, compiled once per structure) and pass the gate.
+
+        Parameters
+        ----------
+        random_seed
+            Seed for the sampler (same seed, same draws, bit for bit).
+        sampling
+            Draws, tuning, chains and sampler (``"nutpie"`` by default, or ``"pymc"``).
+        progress
+            Show a progress bar; by default only when writing to a terminal.
+        check
+            Raise :class:`~simpact.errors.ConvergenceError` when the gate fails (default). With
+            ``False`` the diagnostics are still recorded in ``tree.attrs`` for a report to flag.
+        """
+        sampling = sampling or Sampling()
+        tree = core.sample(
+            self.build,
+            self._key(),
+            self.new_data(),
+            sampling,
+            core.integer_seed(random_seed),
+            core.resolve_progress(progress),
+        )
+        return self._finish(tree, sampling, check=check)
+
+    def _finish(self, tree: xr.DataTree, sampling: Sampling, *, check: bool) -> Fit:
+        fam = self._family
+        frame = self.frame()
+        names = {
+            **{c: c for c in (*self.COVARIATES, *self.EFFECTS, "target")},
+            **_OBSERVED_NAMES[fam.link],
+        }
+        obs = xr.Dataset({new: ("obs", frame[old].to_numpy()) for old, new in names.items()})
+        for name in ("group", "period", "effect", "target"):
+            if name in obs and self.KEY != "its":
+                obs[name] = obs[name].astype(int)
+        if self.site:
+            obs["site"] = ("obs", np.asarray(self.site_labels(), dtype=object)[frame["site_index"]])
+        tree["observed_data"] = self._observed(obs)
+        scales = list(SCALES[fam.effect_scale])
+        gate = scales + ([f"{LINK_EFFECT[fam.effect_scale]}_site"] if self.site else [])
+        tree.attrs.update(
+            design=self.KEY,
+            family=self.family,
+            outcome=self.outcome,
+            effect_var=fam.effect_scale,
+            effect_scale=fam.effect_scale,
+            effect_scales=scales,
+            better=self.better,
+            sampler=sampling.sampler,
+            ci_prob=CI_PROB,
+            site=self.site or "",
+            sites=self.site_labels(),
+        )
+        _units(tree, fam.effect_scale)
+        tree.attrs.update(core.check_convergence(tree, var_names=gate, raise_=check))
+        return Fit(tree)
+
+    def _observed(self, obs: xr.Dataset) -> xr.Dataset:
+        return obs
+
+
+_UNITS = {
+    "risk_difference": "1",
+    "risk_ratio": "1",
+    "log_risk_ratio": "1",
+    "log_odds_ratio": "1",
+    "risk_treated": "1",
+    "risk_counterfactual": "1",
+    "rate_ratio": "1",
+    "log_rate_ratio": "1",
+    "standardised_mean_difference": "1",
+}
+
+
+def _units(tree: xr.DataTree, natural: str) -> None:
+    """Units of the posterior variables (rates per unit of exposure; means in outcome units)."""
+    for name in tree.posterior.data_vars:
+        unit = _UNITS.get(name)
+        if unit is None and name.startswith("rate_"):
+            unit = "events per unit of exposure"
+        if unit is None and name.startswith("mean_"):
+            unit = "outcome units"
+        tree.posterior[name].attrs["units"] = unit or "link scale"
+
+
+@dataclass(kw_only=True)
+class TwoGroup(_Design):
+    """Treated vs comparison after the intervention.
+
+    ``g(mu) = intercept + effect * treated``; the effect is evaluated on the treated rows.
+    Default priors: see :mod:`simpact.effects.families` (``intercept``, ``effect`` and the
+    family's own), plus ``site_sd``, ``effect_sd`` with ``site=``.
+
+    Parameters
+    ----------
+    data
+        One row per unit (or per aggregate, with ``trials`` for binomial).
+    outcome, group
+        The outcome column and the 0/1 treated indicator.
+    family
+        ``bernoulli``, ``binomial`` (``trials=`` names n), ``poisson`` / ``negbin``
+        (``exposure=`` names the exposure, e.g. days enrolled), ``normal`` or ``student_t``.
+    site
+        Column of sites (schools, municipalities) for partial pooling.
+    priors
+        Overrides of :attr:`default_priors`, e.g. ``{"effect": {"dist": "Normal",
+        "kwargs": {"mu": -0.5, "sigma": 0.3}}}``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"y": [3.0, 4.0, 5.0, 7.0], "g": [0, 0, 1, 1]})
+    >>> TwoGroup(df, outcome="y", group="g", family="normal").default_priors["effect"]
+    {'dist': 'Normal', 'kwargs': {'mu': 0.0, 'sigma': 1.479019945774904}}
+    """
+
+    group: str
+
+    KEY: ClassVar[str] = "two_group"
+
+    def spec(self) -> EffectSpec:
+        return _spec(self, group=self.group)
+
+    def _regressors(self, df):
+        treated = df[self.group].astype(int).to_numpy()
+        return pd.DataFrame({"effect": treated, "target": treated})
+
+
+@dataclass(kw_only=True)
+class DiD(_Design):
+    """Difference in differences: before/after with a comparison group.
+
+    ``g(mu) = intercept + group * treated + period * post + effect * treated * post``, so the
+    counterfactual for the treated after the start keeps the comparison group's change (parallel
+    trends on the link scale). Individual panels (``unit=``) and aggregated group x period tables
+    (``trials=`` / ``exposure=`` columns) both work. Default priors: ``intercept``, ``group``,
+    ``period``, ``effect`` and the family's own (:mod:`simpact.effects.families`).
+
+    Parameters
+    ----------
+    data
+        One row per unit and period, or per group x period (x site) aggregate.
+    outcome, group, period
+        The outcome, the 0/1 treated indicator and the period label column.
+    pre, post
+        The labels of the two periods.
+    unit
+        Unit id for individual panels (random intercepts; ignored for binary outcomes, which are
+        aggregated to cells).
+    family, trials, exposure, site, priors, better
+        As in :class:`TwoGroup`.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"y": [1, 0, 1, 1, 0, 0, 1, 0], "g": [0, 0, 1, 1] * 2,
+    ...                    "t": ["pre"] * 4 + ["post"] * 4})
+    >>> DiD(df, outcome="y", group="g", period="t").cells()["trials"].tolist()
+    [2, 2, 2, 2]
+    """
+
+    group: str
+    period: str
+    pre: str = "pre"
+    post: str = "post"
+
+    KEY: ClassVar[str] = "did"
+    COVARIATES: ClassVar[tuple[str, ...]] = ("group", "period")
+    PANEL: ClassVar[bool] = True
+
+    def spec(self) -> EffectSpec:
+        return _spec(self, group=self.group, period=self.period, pre=self.pre, post=self.post)
+
+    def _regressors(self, df):
+        treated = df[self.group].astype(int).to_numpy()
+        post = (df[self.period].astype(str) == self.post).astype(int).to_numpy()
+        return pd.DataFrame(
+            {"group": treated, "period": post, "effect": treated * post, "target": treated * post}
+        )
+
+    def cells(self) -> pd.DataFrame:
+        """Events and trials per (site x) group x period cell of a binary outcome."""
+        frame = self.frame()
+        table = pd.DataFrame(
+            {
+                "treated": frame["group"].astype(int),
+                "post": frame["period"].astype(int),
+                "events": frame["outcome"].astype(int),
+                "trials": frame["weight"].astype(int),
+            }
+        )
+        return table
+
+    def _observed(self, obs: xr.Dataset) -> xr.Dataset:
+        obs = obs.rename({"group": "treated", "period": "post"})
+        return obs.rename({"obs": "cell"}) if self._aggregated() else obs
+
+
+@dataclass(kw_only=True)
+class InterruptedTimeSeries(_Design):
+    """A single series (e.g. monthly absence) with a change in level and slope at ``start``.
+
+    ``g(mu) = intercept + trend * tau + effect * post + slope_change * tau * post`` with
+    ``tau = (time - start) / span`` (span = last minus first time), so ``trend`` and
+    ``slope_change`` are changes over the whole observed span and ``effect`` is the change in
+    level at the start. The counterfactual extends the pre-period line; the reported effect is its
+    (exposure-weighted) mean difference over the post-period rows. Observations are treated as
+    independent given the trend (no autocorrelation term). Default priors: ``intercept``,
+    ``trend``, ``effect``, ``slope_change`` and the family's own.
+
+    Parameters
+    ----------
+    data
+        One row per time point (and site, with ``site=``).
+    outcome, time
+        The outcome and a numeric time column (e.g. month number).
+    start
+        The first time point of the intervention (rows with ``time >= start`` are after).
+    exposure
+        For counts: the exposure per row (e.g. pupil-days enrolled that month).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"m": range(8), "y": [5, 6, 5, 7, 3, 3, 2, 3], "n": [100] * 8})
+    >>> its = InterruptedTimeSeries(df, outcome="y", time="m", start=4, family="poisson",
+    ...                             exposure="n")
+    >>> its.frame()["effect"].tolist()
+    [0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0]
+    """
+
+    time: str
+    start: float
+
+    KEY: ClassVar[str] = "its"
+    COVARIATES: ClassVar[tuple[str, ...]] = ("trend",)
+    EFFECTS: ClassVar[tuple[str, ...]] = ("effect", "slope_change")
+
+    def spec(self) -> EffectSpec:
+        return _spec(self, time=self.time, start=self.start)
+
+    def _regressors(self, df):
+        t = df[self.time].to_numpy(float)
+        span = float(t.max() - t.min()) or 1.0
+        tau = (t - self.start) / span
+        post = (t >= self.start).astype(float)
+        return pd.DataFrame(
+            {"trend": tau, "effect": post, "slope_change": tau * post, "target": post}
+        )
+
+
+def _spec(design: _Design, **fields) -> EffectSpec:
+    return EffectSpec(
+        design=design.KEY,
+        family=design.family,
+        outcome=design.outcome,
+        trials=design.trials,
+        exposure=design.exposure,
+        site=design.site,
+        unit=design.unit,
+        better=design.better,
+        priors=design.priors,
+        **fields,
+    )
