@@ -13,6 +13,7 @@ from simpact.spec import Haircuts, ModelSpec
 _INPUT_UNITS = {
     "effect": "1 (on the link's effect scale)",
     "excess_risk": "1",
+    "excess_risk_per_unit": "1 per unit of the fitted outcome",
     "baseline_risk": "1",
     "baseline_rate": "events per person",
     "quantity": "units per event",
