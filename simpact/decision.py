@@ -567,15 +567,20 @@ def _analysis(sim: xr.DataTree, total: xr.DataArray, table: pd.DataFrame, units:
     except SimpactError:  # nothing uncertain besides the fixed inputs
         t = None
     if t is not None:
-        out["tornado"] = xr.concat([t["low"], t["high"]], "bound").assign_coords(
-            bound=["low", "high"]
-        ).transpose("parameter", "bound").assign_attrs(units=units)
+        out["tornado"] = (
+            xr.concat([t["low"], t["high"]], "bound")
+            .assign_coords(bound=["low", "high"])
+            .transpose("parameter", "bound")
+            .assign_attrs(units=units)
+        )
     if ("evpi", "total") in table.index:
         out["evpi"] = xr.DataArray(table.loc[("evpi", "total"), "mean"], attrs={"units": units})
     if "evppi" in table.index.get_level_values("metric"):
         rows = table.xs("evppi", level="metric")["mean"]
         out["evppi"] = xr.DataArray(
-            rows.to_numpy(), dims="group", coords={"group": rows.index.to_numpy().astype(str)},
+            rows.to_numpy(),
+            dims="group",
+            coords={"group": rows.index.to_numpy().astype(str)},
             attrs={"units": units},
         )
     return out

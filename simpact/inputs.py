@@ -199,6 +199,7 @@ DISTRIBUTIONS: dict[str, type[Distribution]] = {
 
 plugins.register(DISTRIBUTIONS, "simpact.distributions")
 
+
 def as_dist(value: float | dict | Distribution) -> Distribution:
     """Coerce a plain number or a ``{dist = ...}`` table into a distribution object.
 

@@ -385,7 +385,11 @@ def _key_row(table: pd.DataFrame, metric: str, scope: str, lang: str) -> dict[st
     row = table.loc[(metric, scope)]
     if metric not in _YEAR_EVENT:
         return _fmt_row(row, lang)
-    p_event = table.loc[(_YEAR_EVENT[metric], scope), "mean"] if (_YEAR_EVENT[metric], scope) in table.index else 0.0
+    p_event = (
+        table.loc[(_YEAR_EVENT[metric], scope), "mean"]
+        if (_YEAR_EVENT[metric], scope) in table.index
+        else 0.0
+    )
     median = row.get("median", np.nan)
     year = lambda v: i18n.number(v, lang, digits=0)  # noqa: E731
     return {

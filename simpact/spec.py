@@ -255,9 +255,7 @@ class ModelSpec(_Strict):
         """An outcome's unit-cost distribution and the factor converting it to ``price_year``."""
         if isinstance(outcome.unit_cost, str):
             entry = library.unit_costs()[outcome.unit_cost]
-            return entry.cost, library.price_factor(
-                entry.price_year, self.intervention.price_year
-            )
+            return entry.cost, library.price_factor(entry.price_year, self.intervention.price_year)
         year = outcome.unit_cost_price_year or self.intervention.price_year
         return outcome.unit_cost, library.price_factor(year, self.intervention.price_year)
 
