@@ -276,8 +276,9 @@ BREAKEVEN_YEARS = 4
 """The Swedish electoral period: break-even within it is Nilsson & Wadeskog's test."""
 
 EFFECT_ROWS = ("risk_difference", "risk_ratio", "rate_ratio", "mean_difference")
-"""Effect scales the summary reports (``effect_<scale>`` rows), in order of preference for the
-headline sentence: whichever of them the simulation read from the fit."""
+"""Effect scales in order of preference: the summary reports the first one the simulation read
+from the fit as its ``effect_<scale>`` row and headline sentence (a binary DiD gives
+``risk_difference``, a count series ``rate_ratio``, a score ``mean_difference``)."""
 
 
 @dataclass(frozen=True)
@@ -463,8 +464,9 @@ def summarize(sim: xr.DataTree, *, lang: str = "en", voi: bool = True) -> Summar
         ``p_full_on_schedule``, ``p_full_by_horizon``, ``expected_shortfall``,
         ``shortfall_given_short``, ``repaid_share``, ``repayment_year`` and its distribution
         ``p_repaid_by_year`` (scope: the year, from the year before the last instalment);
-        ``effect_<scale>`` for each effect scale the simulation read (``risk_difference``,
-        ``risk_ratio``, ``rate_ratio``, ``mean_difference``: :data:`EFFECT_ROWS`);
+        ``effect_<scale>`` for the fit's headline effect scale (the first of
+        :data:`EFFECT_ROWS` the simulation read: ``effect_risk_difference``,
+        ``effect_rate_ratio``, ``effect_mean_difference`` ...);
         ``evpi`` / ``evppi`` (if ``voi``).
     """
     i18n.check_lang(lang)
@@ -482,9 +484,9 @@ def summarize(sim: xr.DataTree, *, lang: str = "en", voi: bool = True) -> Summar
     pv_benefit = (cf["savings"] * cf["discount_factor"]).sum("year")
     pv_cost = (cf["costs"] * cf["discount_factor"]).sum("year")
     rows: dict[tuple[str, str], dict] = {}
-    for scale in EFFECT_ROWS:
-        if scale in effects:
-            rows[(f"effect_{scale}", "treated")] = _row(effects[scale], "1")
+    scale = next((k for k in EFFECT_ROWS if k in effects), None)
+    if scale is not None:  # the headline effect scale of the fit
+        rows[(f"effect_{scale}", "treated")] = _row(effects[scale], "1")
     for actor in actors:
         rows[("npv", actor)] = _row(by_actor.sel(actor=actor), units)
     rows[("npv", "total")] = _row(total, units)
