@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-slow bench lint data clean
+.PHONY: demo models test test-slow bench lint data clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,9 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)            ## appraise the bundled NÄTA example; writes out/nata/
 	$(BIN)/simpact demo
+
+models: $(STAMP)          ## appraise every bundled model at full size; writes out/<model>/
+	@for m in nata fotosyntes star_for_life minimili; do $(BIN)/simpact run $$m --quiet --out out/$$m || exit 1; done
 
 test: $(STAMP)            ## the default (fast) test suite
 	$(BIN)/python -m pytest

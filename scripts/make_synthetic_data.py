@@ -91,10 +91,17 @@ def nata_true_risk_difference() -> float:
 
 
 # Fotosyntes truth: logit P(child-welfare report during the school year)
-FOTOSYNTES_TRUTH = {"a": float(logit(0.30)), "b": float(logit(0.40) - logit(0.30)), "c": 0.0, "d": -0.6}
+FOTOSYNTES_TRUTH = {
+    "a": float(logit(0.30)),
+    "b": float(logit(0.40) - logit(0.30)),
+    "c": 0.0,
+    "d": -0.6,
+}
 
 
-def fotosyntes(seed: int = 20130301, *, n_treated: int = 60, n_comparison: int = 90) -> pd.DataFrame:
+def fotosyntes(
+    seed: int = 20130301, *, n_treated: int = 60, n_comparison: int = 90
+) -> pd.DataFrame:
     """Children in school years 4–6 at risk, with or without a "livsledsagare", before and after.
 
     Outcomes: a child-welfare report (orosanmälan) during the school year, and reaching the

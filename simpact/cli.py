@@ -58,7 +58,13 @@ class Lang(StrEnum):
 
 
 ModelArg = Annotated[
-    str, typer.Argument(help="The model spec: a TOML file, or the name of a bundled model (nata).")
+    str,
+    typer.Argument(
+        help=(
+            "The model spec: a TOML file, or the name of a bundled model (nata, fotosyntes, "
+            "star_for_life, minimili)."
+        )
+    ),
 ]
 DataOpt = Annotated[
     Path | None,

@@ -275,6 +275,11 @@ def at_discount_rates(net: xr.DataArray, *, rates: Sequence[float]) -> xr.DataAr
 BREAKEVEN_YEARS = 4
 """The Swedish electoral period: break-even within it is Nilsson & Wadeskog's test."""
 
+EFFECT_ROWS = ("risk_difference", "risk_ratio", "rate_ratio", "mean_difference")
+"""Effect scales in order of preference: the summary reports the first one the simulation read
+from the fit as its ``effect_<scale>`` row and headline sentence (a binary DiD gives
+``risk_difference``, a count series ``rate_ratio``, a score ``mean_difference``)."""
+
 
 @dataclass(frozen=True)
 class Summary:
@@ -459,7 +464,10 @@ def summarize(sim: xr.DataTree, *, lang: str = "en", voi: bool = True) -> Summar
         ``p_full_on_schedule``, ``p_full_by_horizon``, ``expected_shortfall``,
         ``shortfall_given_short``, ``repaid_share``, ``repayment_year`` and its distribution
         ``p_repaid_by_year`` (scope: the year, from the year before the last instalment);
-        ``effect_risk_difference``; ``evpi`` / ``evppi`` (if ``voi``).
+        ``effect_<scale>`` for the fit's headline effect scale (the first of
+        :data:`EFFECT_ROWS` the simulation read: ``effect_risk_difference``,
+        ``effect_rate_ratio``, ``effect_mean_difference`` ...);
+        ``evpi`` / ``evppi`` (if ``voi``).
     """
     i18n.check_lang(lang)
     cf = sim["cashflows"].to_dataset()
@@ -476,7 +484,9 @@ def summarize(sim: xr.DataTree, *, lang: str = "en", voi: bool = True) -> Summar
     pv_benefit = (cf["savings"] * cf["discount_factor"]).sum("year")
     pv_cost = (cf["costs"] * cf["discount_factor"]).sum("year")
     rows: dict[tuple[str, str], dict] = {}
-    rows[("effect_risk_difference", "treated")] = _row(effects["risk_difference"], "1")
+    scale = next((k for k in EFFECT_ROWS if k in effects), None)
+    if scale is not None:  # the headline effect scale of the fit
+        rows[(f"effect_{scale}", "treated")] = _row(effects[scale], "1")
     for actor in actors:
         rows[("npv", actor)] = _row(by_actor.sel(actor=actor), units)
     rows[("npv", "total")] = _row(total, units)
@@ -674,9 +684,8 @@ def _sentences(sim: xr.DataTree, table: pd.DataFrame, lang: str) -> list[str]:
     def get(metric: str, scope: str) -> pd.Series:
         return table.loc[(metric, scope)]
 
-    eff = get("effect_risk_difference", "treated")
-    p_better = float((sim["effects"]["reduction"] > 0).mean())
-    outcome = sim["effects"].attrs.get("outcome", "the outcome").replace("_", " ")
+    effects = sim["effects"]
+    outcome = effects.attrs.get("outcome", "the outcome").replace("_", " ")
     npv_t, p_pos = get("npv", "total"), get("p_npv_positive", "total")
     repay, short = get("p_full_on_schedule", "fund"), get("expected_shortfall", "fund")
     pay, pay_year = get("p_payback", "total"), get("payback_year", "total")
@@ -684,15 +693,28 @@ def _sentences(sim: xr.DataTree, table: pd.DataFrame, lang: str) -> list[str]:
     if not np.isnan(pay_year.get("median", np.nan)):
         median = s["payback_median"].format(year=int(pay_year["median"]))
     pp = lambda v: i18n.number(100 * v, lang, digits=1)  # noqa: E731
-    out = [
-        s["effect"].format(
-            name=name,
-            outcome=outcome,
-            rd=pp(eff["mean"]),
-            lo=pp(eff["lower"]),
-            hi=pp(eff["upper"]),
-            p=i18n.percent(p_better, lang),
-        ),
+    out = []
+    scale = next((k for k in EFFECT_ROWS if k in effects), None)
+    if scale is not None:
+        # the effect sentence for the first scale the simulation read; "better" is the sign
+        # (or, for ratios, the side of 1) that means the bad outcome fell or the good one rose
+        eff = get(f"effect_{scale}", "treated")
+        shown = pp if scale == "risk_difference" else (lambda v: i18n.number(v, lang, digits=2))
+        null = 1.0 if scale.endswith("ratio") else 0.0
+        lower_is_better = effects.attrs.get("better", "lower") == "lower"
+        draws = effects[scale]
+        p_better = float(((draws < null) if lower_is_better else (draws > null)).mean())
+        out.append(
+            s[f"effect_{scale}"].format(
+                name=name,
+                outcome=outcome,
+                rd=shown(eff["mean"]),
+                lo=shown(eff["lower"]),
+                hi=shown(eff["upper"]),
+                p=i18n.percent(p_better, lang),
+            )
+        )
+    out += [
         s["npv"].format(
             mean=i18n.msek(npv_t["mean"], lang),
             lo=i18n.msek(npv_t["lower"], lang),

@@ -108,9 +108,21 @@ WORDS: dict[str, dict[str, str]] = {
 
 SENTENCES: dict[str, dict[str, str]] = {
     "en": {
-        "effect": (
+        "effect_risk_difference": (
             "{name} changed the risk of {outcome} by {rd} percentage points "
             "(90 % interval {lo} to {hi}); the probability that it lowered the risk is {p}."
+        ),
+        "effect_risk_ratio": (
+            "{name} multiplied the risk of {outcome} by {rd} (90 % interval {lo} to {hi}); "
+            "the probability that it improved the outcome is {p}."
+        ),
+        "effect_rate_ratio": (
+            "{name} multiplied the rate of {outcome} by {rd} (90 % interval {lo} to {hi}); "
+            "the probability that it improved the outcome is {p}."
+        ),
+        "effect_mean_difference": (
+            "{name} changed the mean of {outcome} by {rd} (90 % interval {lo} to {hi}); "
+            "the probability that it improved the outcome is {p}."
         ),
         "npv": (
             "The net present value for all actors together is {mean} "
@@ -140,9 +152,21 @@ SENTENCES: dict[str, dict[str, str]] = {
         ),
     },
     "sv": {
-        "effect": (
+        "effect_risk_difference": (
             "{name} förändrade risken för {outcome} med {rd} procentenheter "
             "(90 % intervall {lo} till {hi}); sannolikheten att risken sänktes är {p}."
+        ),
+        "effect_risk_ratio": (
+            "{name} multiplicerade risken för {outcome} med {rd} (90 % intervall {lo} till "
+            "{hi}); sannolikheten att utfallet förbättrades är {p}."
+        ),
+        "effect_rate_ratio": (
+            "{name} multiplicerade frekvensen av {outcome} med {rd} (90 % intervall {lo} till "
+            "{hi}); sannolikheten att utfallet förbättrades är {p}."
+        ),
+        "effect_mean_difference": (
+            "{name} förändrade medelvärdet av {outcome} med {rd} (90 % intervall {lo} till "
+            "{hi}); sannolikheten att utfallet förbättrades är {p}."
         ),
         "npv": (
             "Nettonuvärdet för alla aktörer sammantaget är {mean} "

@@ -528,8 +528,8 @@ def validate_paths(*paths: str | Path) -> list[tuple[Path, str]]:
 
     Examples
     --------
-    >>> [kind for _, kind in validate_paths(library_dir("models"))]
-    ['model']
+    >>> {kind for _, kind in validate_paths(library_dir("models"))}
+    {'model'}
     """
     files = [
         file

@@ -135,7 +135,9 @@ WORDS = {
         "unit_cost": "unit cost, SEK {price_year}",
         "payers": "payers",
         "excess_risk": "excess risk",
+        "excess_risk_per_unit": "excess risk per unit of the outcome",
         "baseline_risk": "baseline risk",
+        "baseline_rate": "baseline rate per person",
         "quantity_per_event": "quantity per event",
         "retention": "retention per year",
         "discount_rate": "discount rate (real)",
@@ -262,7 +264,9 @@ WORDS = {
         "unit_cost": "enhetskostnad, kronor {price_year}",
         "payers": "betalare",
         "excess_risk": "överrisk",
+        "excess_risk_per_unit": "överrisk per enhet av utfallet",
         "baseline_risk": "grundrisk",
+        "baseline_rate": "grundfrekvens per person",
         "quantity_per_event": "mängd per händelse",
         "retention": "kvarstående effekt per år",
         "discount_rate": "diskonteringsränta (real)",
@@ -531,7 +535,9 @@ def _assumption_rows(sim: xr.DataTree, lang: str, label) -> list[dict[str, str]]
     rows += _prior_rows(sim, lang)
     keys = {
         "excess_risk": w["excess_risk"],
+        "excess_risk_per_unit": w["excess_risk_per_unit"],
         "baseline_risk": w["baseline_risk"],
+        "baseline_rate": w["baseline_rate"],
         "quantity": w["quantity_per_event"],
     }
     for outcome in spec.outcomes:

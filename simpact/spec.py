@@ -170,7 +170,10 @@ class Outcome(_Strict):
     ``effect`` names the link (:data:`simpact.simulation.EFFECT_LINKS`); the link reads its
     effect scale from the fit, or from ``effect_prior`` (on that scale) when given, so a chain
     can be simulated without follow-up data. ``retention`` is shorthand for a geometric
-    ``persistence`` of this outcome.
+    ``persistence`` of this outcome. Each link names the inputs it needs: ``excess_risk``
+    (``linked``), ``baseline_risk`` (``relative``), ``baseline_rate`` (``rate``),
+    ``excess_risk_per_unit`` (``per_unit``: the fall in the event's risk per point of
+    improvement in a continuous outcome's mean).
     """
 
     name: str = Field(pattern=_IDENTIFIER)
@@ -178,6 +181,7 @@ class Outcome(_Strict):
     effect: str = "linked"
     effect_prior: Uncertain | None = None
     excess_risk: Uncertain | None = None
+    excess_risk_per_unit: Uncertain | None = None
     baseline_risk: Uncertain | None = None
     baseline_rate: Uncertain | None = None
     quantity: Uncertain = as_dist(1.0)
@@ -344,7 +348,7 @@ def _check(spec: ModelSpec) -> None:
         at = f"outcomes.{i}"
         if names.count(outcome.name) > 1:
             fail(f"{at}.name", f"outcome {outcome.name!r} is declared twice")
-        for key in ("excess_risk", "baseline_risk", "retention"):
+        for key in ("excess_risk", "excess_risk_per_unit", "baseline_risk", "retention"):
             if getattr(outcome, key) is not None:
                 check_share(f"{at}.{key}", getattr(outcome, key))
         if outcome.quantity.bounds()[0] < 0:

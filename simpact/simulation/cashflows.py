@@ -13,6 +13,7 @@ from simpact.spec import Haircuts, ModelSpec
 _INPUT_UNITS = {
     "effect": "1 (on the link's effect scale)",
     "excess_risk": "1",
+    "excess_risk_per_unit": "1 per unit of the fitted outcome",
     "baseline_risk": "1",
     "baseline_rate": "events per person",
     "quantity": "units per event",
@@ -223,14 +224,33 @@ def _inputs(
     return ds
 
 
+IMPROVEMENT_SCALES = {
+    "risk_difference": 0.0,
+    "rate_ratio": 1.0,
+    "risk_ratio": 1.0,
+    "mean_difference": 0.0,
+}
+"""Effect scales ``effects.reduction`` is derived from (the first present), with their null
+value: ``reduction = sign * (effect - null)``, ``sign = -1`` when lower is better. For a risk
+difference that is the fall in risk per person reached; for a ratio, the relative fall."""
+
+
 def _effects(plan: Plan, posterior, parts, da) -> xr.Dataset:
     ds = xr.Dataset()
     for name in plan.effects:
         ds[name] = da(np.concatenate([p["effects"][name] for p in parts]), SAMPLE_DIMS, "1")
-    if "risk_difference" in ds:
+    scale = next((k for k in IMPROVEMENT_SCALES if k in ds), None)
+    if scale is not None:
+        # the improvement on the effect's own scale: sign * (effect - null), null 1 for ratios
         sign = -1.0 if plan.better == "lower" else 1.0
-        ds["reduction"] = (sign * ds["risk_difference"]).assign_attrs(
-            units="1", description="fall in the risk of the fitted (bad) outcome per person reached"
+        null = IMPROVEMENT_SCALES[scale]
+        ds["reduction"] = (sign * (ds[scale] - null)).assign_attrs(
+            units="1",
+            scale=scale,
+            description=(
+                f"improvement per person reached, from the {scale.replace('_', ' ')}: the fall "
+                "of the fitted outcome when lower is better, its rise when higher is better"
+            ),
         )
     if posterior is not None:
         ds.attrs.update({k: v for k, v in posterior.attrs.items() if k != "effect_scales"})

@@ -71,6 +71,12 @@ EFFECT_LINKS: dict[str, Link] = {
     "rate": Link(
         lambda e, d: d["baseline_rate"] * (1 - e), "rate_ratio", ("baseline_rate",), "poisson"
     ),
+    "per_unit": Link(
+        lambda e, d: e * d["excess_risk_per_unit"],
+        "mean_difference",
+        ("excess_risk_per_unit",),
+        "binomial",
+    ),
 }
 """How an effect acts on a costly event, per person reached.
 
@@ -78,13 +84,21 @@ EFFECT_LINKS: dict[str, Link] = {
 * ``difference``: the event *is* the fitted outcome; the risk difference applies directly;
 * ``relative``: the event's ``baseline_risk`` falls by the fitted risk ratio;
 * ``rate``: the event's ``baseline_rate`` (events per person over the profile) falls by the
-  fitted rate ratio (count outcomes).
+  fitted rate ratio (count outcomes);
+* ``per_unit``: a continuous outcome (a well-being score, say): each point of improvement in the
+  fitted mean removes ``excess_risk_per_unit`` of the event's risk, so the avoided risk per
+  person is ``improvement * excess_risk_per_unit`` (a linear, first-order link: it suits effects
+  that are small against the scale's spread). ``excess_risk_per_unit`` is the slope of the
+  event's risk on the score, e.g. from a cohort study relating the score to the later event.
 
-On the ``risk_difference`` scale the effect enters as the *reduction* of the bad outcome:
-``-risk_difference`` when ``better = "lower"``, ``+risk_difference`` when ``"higher"``.
+On the difference scales (``risk_difference``, ``mean_difference``) the effect enters as the
+*improvement*: ``-effect`` when ``better = "lower"``, ``+effect`` when ``"higher"``.
 """
 
 plugins.register(EFFECT_LINKS, "simpact.links")
+
+_DIFFERENCE_SCALES = ("risk_difference", "mean_difference")
+"""Effect scales on which the link reads the improvement (sign by ``better``), not a ratio."""
 
 
 # --------------------------------------------------------------------------- persistence
@@ -264,7 +278,7 @@ def check_simulation(spec: ModelSpec) -> None:
                 fail(f"{at}.{key}", f"effect link {outcome.effect!r} needs {key}")
         if outcome.baseline_rate is not None and outcome.baseline_rate.bounds()[0] < 0:
             fail(f"{at}.baseline_rate", "a rate of events cannot be negative")
-        if outcome.effect_prior is not None and link.scale != "risk_difference":
+        if outcome.effect_prior is not None and link.scale not in _DIFFERENCE_SCALES:
             if outcome.effect_prior.bounds()[0] < 0:
                 fail(
                     f"{at}.effect_prior",
@@ -461,7 +475,7 @@ def draw_block(plan: Plan, seed, block: int) -> tuple[dict[str, np.ndarray], dic
 
 def _effect(plan: Plan, o: OutcomePlan, d: Mapping[str, np.ndarray], e: Mapping[str, np.ndarray]):
     value = d[o.effect] if o.effect in d else e[o.effect]
-    if o.link.scale == "risk_difference":  # the fall in the bad outcome's risk
+    if o.link.scale in _DIFFERENCE_SCALES:  # the fall of a bad outcome, the rise of a good one
         value = -value if plan.better == "lower" else value
     return value
 
