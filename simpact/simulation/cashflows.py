@@ -86,11 +86,8 @@ def simulate_cashflows(
     >>> tree["cashflows"]["savings"].sizes["draw"]
     200
     """
-    if mode is not None:
-        sim = spec.simulation.model_copy(update={"mode": mode})
-        spec = spec.model_copy(update={"simulation": sim})
     seed = rng.seed_sequence(random_seed)
-    plan = compile_plan(spec, posterior, draws=draws)
+    plan = compile_plan(spec, posterior, draws=draws, mode=mode)
     parts = [_block(plan, seed, i) for i in range(plan.n_blocks)]
     shape = plan.shape
 

@@ -351,9 +351,21 @@ def _posterior_effects(posterior: xr.DataTree | None, spec: ModelSpec) -> dict[s
 
 
 def compile_plan(
-    spec: ModelSpec, posterior: xr.DataTree | None, *, draws: int | None = None
+    spec: ModelSpec,
+    posterior: xr.DataTree | None,
+    *,
+    draws: int | None = None,
+    mode: str | None = None,
 ) -> Plan:
-    """Compile ``spec`` and the effect fit into a :class:`Plan`; links must find their effect."""
+    """Compile ``spec`` and the effect fit into a :class:`Plan`; links must find their effect.
+
+    ``mode`` (``"expected"`` or ``"realized"``) overrides the spec's ``simulation.mode``.
+    """
+    if mode is not None:
+        if mode not in ("expected", "realized"):
+            raise SpecError(f"mode must be 'expected' or 'realized', got {mode!r}", field="mode")
+        sim = spec.simulation.model_copy(update={"mode": mode})
+        spec = spec.model_copy(update={"simulation": sim})
     sim = spec.simulation
     effects = _posterior_effects(posterior, spec)
     better = (

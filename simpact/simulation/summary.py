@@ -324,11 +324,8 @@ def simulate_summary(
     >>> s["npv"]["npv"].sizes["draw"]
     1000
     """
-    if mode is not None:
-        sim = spec.simulation.model_copy(update={"mode": mode})
-        spec = spec.model_copy(update={"simulation": sim})
     seed = rng.seed_sequence(random_seed)
-    plan = compile_plan(spec, posterior, draws=draws)
+    plan = compile_plan(spec, posterior, draws=draws, mode=mode)
     with ThreadPoolExecutor(max_workers=threads or os.cpu_count() or 1) as pool:
         collector = run_blocks(plan, seed, pool)
         return assemble(plan, collector, seed, pool, quantiles=quantiles, fund=fund)
