@@ -19,6 +19,7 @@ sample dims ``(chain, draw)`` or a single ``draw`` dim (both accepted everywhere
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -685,7 +686,8 @@ def _sentences(sim: xr.DataTree, table: pd.DataFrame, lang: str) -> list[str]:
         return table.loc[(metric, scope)]
 
     effects = sim["effects"]
-    outcome = effects.attrs.get("outcome", "the outcome").replace("_", " ")
+    label = json.loads(sim.attrs.get("spec", "{}") or "{}").get("effect", {}).get("label") or {}
+    outcome = label.get(lang) or effects.attrs.get("outcome", "the outcome").replace("_", " ")
     npv_t, p_pos = get("npv", "total"), get("p_npv_positive", "total")
     repay, short = get("p_full_on_schedule", "fund"), get("expected_shortfall", "fund")
     pay, pay_year = get("p_payback", "total"), get("payback_year", "total")
@@ -753,7 +755,7 @@ def _sentences(sim: xr.DataTree, table: pd.DataFrame, lang: str) -> list[str]:
         out.append(
             s["voi"].format(
                 evpi=i18n.msek(get("evpi", "total")["mean"], lang, digits=2),
-                group=group.replace("_", " "),
+                group=i18n.input_name(group, lang),
                 evppi=i18n.msek(float(evppi_rows.max()), lang, digits=2),
             )
         )

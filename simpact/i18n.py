@@ -197,3 +197,53 @@ SENTENCES: dict[str, dict[str, str]] = {
     },
 }
 """Citation-ready sentence templates, by language."""
+
+
+INPUTS: dict[str, dict[str, str]] = {
+    "en": {
+        "effect": "the effect",
+        "excess_risk": "excess risks",
+        "baseline_risk": "baseline risks",
+        "baseline_rate": "baseline rates",
+        "excess_risk_per_unit": "risk per point of the scale",
+        "quantity": "quantities per event",
+        "unit_cost": "unit costs",
+        "retention": "persistence",
+        "haircut_optimism_bias": "optimism bias",
+        "haircut_deadweight": "deadweight",
+        "haircut_attribution": "attribution",
+        "haircut_displacement": "displacement",
+        "cashable_share": "cashable shares",
+        "discount_rate": "the discount rate",
+        "costs": "the intervention's costs",
+    },
+    "sv": {
+        "effect": "effekten",
+        "excess_risk": "överrisker",
+        "baseline_risk": "grundrisker",
+        "baseline_rate": "grundfrekvenser",
+        "excess_risk_per_unit": "risk per skalpoäng",
+        "quantity": "mängder per händelse",
+        "unit_cost": "styckkostnader",
+        "retention": "varaktighet",
+        "haircut_optimism_bias": "optimismjustering",
+        "haircut_deadweight": "dödviktsandel",
+        "haircut_attribution": "tillskrivning till andra",
+        "haircut_displacement": "undanträngning",
+        "cashable_share": "budgetrealiserbara andelar",
+        "discount_rate": "diskonteringsräntan",
+        "costs": "insatsens kostnader",
+    },
+}
+"""Names of groups of uncertain inputs (as in a simulation's ``inputs`` group), by language."""
+
+
+def input_name(group: str, lang: str = "en") -> str:
+    """A group of uncertain inputs in words.
+
+    Examples
+    --------
+    >>> input_name("unit_cost", "sv")
+    'styckkostnader'
+    """
+    return INPUTS[lang].get(group, group.replace("_", " "))

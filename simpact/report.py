@@ -789,7 +789,9 @@ def _context(sim: xr.DataTree, summary: Summary, lang: str, figures: set[str]) -
     if plots._has(sim, "decision", "evppi"):
         ev = sim["decision/evppi"].to_pandas().sort_values(ascending=False)
         msek2 = lambda v: i18n.msek(v, lang, digits=2)  # noqa: E731
-        evppi_rows = [{"name": str(k), "value": msek2(float(v))} for k, v in ev.items()]
+        evppi_rows = [
+            {"name": i18n.input_name(str(k), lang), "value": msek2(float(v))} for k, v in ev.items()
+        ]
         if "evpi" in sim["decision"].data_vars:
             evpi = msek2(float(sim["decision/evpi"]))
     sensitivity = bool({"tornado", "acceptability", "evppi"} & figures) or bool(evppi_rows)

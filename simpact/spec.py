@@ -81,6 +81,7 @@ class EffectSpec(_Strict):
     time: str | None = None
     start: float | None = None
     better: Literal["lower", "higher"] = "lower"
+    label: library.Label | None = None
     priors: dict[str, dict] = {}
     sampling: Sampling = Sampling()
 
