@@ -173,7 +173,7 @@ def test_sensitivity_section_appears_with_evppi(nata_sim):
     sim["decision"] = xr.Dataset(
         {
             "evppi": xr.DataArray(
-                [2.5e5, 4e4], dims="parameter", coords={"parameter": ["effect", "unit cost"]}
+                [2.5e5, 4e4], dims="parameter", coords={"parameter": ["effect", "unit_cost"]}
             ),
             "evpi": 3e5,
         }
@@ -182,7 +182,7 @@ def test_sensitivity_section_appears_with_evppi(nata_sim):
     text = report.render_markdown(sim, summary, lang="en")
     assert "## 4. Sensitivity" in text and "## 5. Assumptions" in text
     rows = md_table(text, "Input | EVPPI")
-    assert [r[0] for r in rows] == ["effect", "unit cost", "EVPI (all inputs)"]
+    assert [r[0] for r in rows] == ["the effect", "unit costs", "EVPI (all inputs)"]
     assert [value(r[1], "en") for r in rows] == pytest.approx([2.5e5, 4e4, 3e5], abs=0.005e6)
 
 
