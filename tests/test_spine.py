@@ -195,3 +195,29 @@ def test_named_streams_do_not_shift_when_an_input_is_added(nata_spec, nata_poste
     more = sp.simulate(sp.load_model(extra), nata_posterior, random_seed=5)
     for name in ("unit_cost", "excess_risk", "retention", "haircut_optimism_bias"):
         xr.testing.assert_identical(base["inputs"][name], more["inputs"][name])
+
+
+def test_draws_do_not_depend_on_which_data_compiled_the_model(nata_spec, nata_data):
+    """A compiled model is shared by every fit of the same structure; its data-scaled prior
+    numbers (which set the chains' starting points) must come from the data being fitted."""
+    from simpact.effects import core
+
+    other = nata_data.copy()
+    other["problematic_absence"] = (other.index % 3 == 0).astype(int)  # another base rate
+    saved = dict(core._COMPILED)
+    try:
+        core._COMPILED.clear()
+        first = sp.fit_effects(nata_spec, nata_data, random_seed=7, progress=False)
+        core._COMPILED.clear()
+        sp.fit_effects(nata_spec, other, random_seed=7, progress=False, check=False)
+        after_other = sp.fit_effects(nata_spec, nata_data, random_seed=7, progress=False)
+    finally:
+        core._COMPILED.clear()
+        core._COMPILED.update(saved)
+    assert (
+        first.attrs["priors"]
+        != sp.fit_effects(nata_spec, other, random_seed=7, progress=False, check=False).attrs[
+            "priors"
+        ]
+    ), "the test needs data whose default priors differ"
+    xr.testing.assert_equal(after_other.posterior.to_dataset(), first.posterior.to_dataset())

@@ -28,7 +28,8 @@ RATIO_SCALES = frozenset({"risk_ratio", "rate_ratio"})
 """Effect scales whose null value is 1 (every other scale's null is 0)."""
 
 _COMPILED: dict[tuple, Any] = {}
-"""Compiled nutpie models by model structure, so a refit on new data skips compilation."""
+"""Compiled nutpie models (with their PyMC model) by model structure, so a refit on new data
+skips compilation."""
 
 
 def _prior(name: str, spec: dict, *, field: str, **extra) -> pm.Distribution:
@@ -169,8 +170,15 @@ def sample(
         import nutpie
 
         if key not in _COMPILED:
-            _COMPILED[key] = nutpie.compile_pymc_model(model_fn())
-        compiled = _COMPILED[key]
+            model = model_fn()
+            _COMPILED[key] = (nutpie.compile_pymc_model(model), model)
+        compiled, model = _COMPILED[key]
+        # nutpie's with_data feeds the density, but the chains' starting points come from
+        # PyMC's initial-point function, which reads the model's own containers: set the
+        # data-scaled prior numbers there too, so the draws never depend on an earlier fit
+        for name, value in data.items():
+            if name.startswith("prior_") and name in model.named_vars:
+                model[name].set_value(np.asarray(value, dtype=model[name].dtype))
         known = {var.name for var in compiled.shared_var_keys}
         tree = nutpie.sample(
             compiled.with_data(**{k: v for k, v in data.items() if k in known}),
