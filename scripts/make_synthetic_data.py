@@ -83,11 +83,14 @@ def nata(seed: int = 20190801, *, n_treated: int = 120, n_comparison: int = 180)
     return pd.concat(rows, ignore_index=True)
 
 
-def nata_true_risk_difference() -> float:
-    """The true effect on the risk scale: treated after, minus its counterfactual."""
-    t = NATA_TRUTH
-    untreated = t["a"] + t["b"] + t["c"]
-    return float(expit(untreated + t["d"]) - expit(untreated))
+def true_risk_difference(truth: dict[str, float]) -> float:
+    """A DiD truth on the risk scale: the treated after, minus their counterfactual.
+
+    ``truth`` holds the log-odds coefficients ``a`` (comparison, before), ``b`` (treated),
+    ``c`` (after) and ``d`` (the effect), as :data:`NATA_TRUTH` and :data:`FOTOSYNTES_TRUTH`.
+    """
+    untreated = truth["a"] + truth["b"] + truth["c"]
+    return float(expit(untreated + truth["d"]) - expit(untreated))
 
 
 # Fotosyntes truth: logit P(child-welfare report during the school year)

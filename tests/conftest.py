@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import pytest
 
 import simpact as sp
@@ -26,3 +29,13 @@ def nata_posterior(nata_spec, nata_data):
 @pytest.fixture(scope="session")
 def nata_sim(nata_spec, nata_posterior):
     return sp.simulate(nata_spec, nata_posterior, random_seed=2)
+
+
+@pytest.fixture(scope="session")
+def synthetic():
+    """``scripts/make_synthetic_data.py`` as a module: the generators and their known truths."""
+    path = Path(__file__).resolve().parent.parent / "scripts" / "make_synthetic_data.py"
+    spec = importlib.util.spec_from_file_location("make_synthetic_data", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

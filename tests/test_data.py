@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
@@ -12,20 +9,9 @@ import simpact as sp
 from simpact.data import fingerprint
 from simpact.errors import DataError
 
-ROOT = Path(__file__).resolve().parent.parent
 
-
-def _script():
-    spec = importlib.util.spec_from_file_location(
-        "make_data", ROOT / "scripts/make_synthetic_data.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_bundled_data_is_what_the_script_makes():
-    assert _script().main(["--check"]) == 0
+def test_bundled_data_is_what_the_script_makes(synthetic):
+    assert synthetic.main(["--check"]) == 0
 
 
 def test_bundled_data_carries_source_and_fingerprint(nata_spec, nata_data):

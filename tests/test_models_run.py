@@ -8,29 +8,16 @@ only flagged); the slow tier runs every model at its spec's own settings, gate o
 from __future__ import annotations
 
 import copy
-import importlib.util
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 import pytest
-from scipy.special import expit
 
 import simpact as sp
 from simpact import library
 
-ROOT = Path(__file__).resolve().parent.parent
 MODELS = ["nata", "fotosyntes", "star_for_life", "minimili"]
 CI = 0.90
-
-
-def generator():
-    spec = importlib.util.spec_from_file_location(
-        "make_data", ROOT / "scripts/make_synthetic_data.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def reduced(name: str) -> sp.ModelSpec:
@@ -92,22 +79,20 @@ def test_collaborations_put_a_cost_at_the_region():
 # ----------------------------------------------------------------------------- recovery
 
 
-def test_fotosyntes_recovers_the_risk_difference():
-    t = generator().FOTOSYNTES_TRUTH
-    untreated = t["a"] + t["b"] + t["c"]
-    truth = float(expit(untreated + t["d"]) - expit(untreated))
+def test_fotosyntes_recovers_the_risk_difference(synthetic):
+    truth = synthetic.true_risk_difference(synthetic.FOTOSYNTES_TRUTH)
     _, post = small_fit("fotosyntes")
     assert covers(post.posterior["risk_difference"], truth)
 
 
-def test_star_for_life_recovers_each_municipality_and_the_mean():
+def test_star_for_life_recovers_each_municipality_and_the_mean(synthetic):
     spec, post = small_fit("star_for_life")
     table = sp.load_followup(spec)
     truths = table.groupby("municipality")["site_true_effect"].first()
     by_site = post.posterior["mean_difference_site"]
     for site, truth in truths.items():
         assert covers(by_site.sel(site=site), truth), site
-    mean = generator().STAR_TRUTH["effect_mean"]
+    mean = synthetic.STAR_TRUTH["effect_mean"]
     assert covers(post.posterior["effect"], mean)
     # the predictive effect for a new site is wider than the pooled mean
     assert np.ptp(interval(post.posterior["mean_difference"])) > np.ptp(
@@ -115,8 +100,8 @@ def test_star_for_life_recovers_each_municipality_and_the_mean():
     )
 
 
-def minimili_true_rate_ratio(table) -> float:
-    t = generator().MINIMILI_TRUTH
+def minimili_true_rate_ratio(table, truth: dict[str, float]) -> float:
+    t = truth
     time = table["time"].to_numpy(float)
     after = time >= 36
     base = t["log_rate"] + t["trend"] * time
@@ -127,9 +112,9 @@ def minimili_true_rate_ratio(table) -> float:
     return float(treated / counterfactual)
 
 
-def test_minimili_recovers_the_rate_ratio():
+def test_minimili_recovers_the_rate_ratio(synthetic):
     spec, post = small_fit("minimili")
-    truth = minimili_true_rate_ratio(sp.load_followup(spec))
+    truth = minimili_true_rate_ratio(sp.load_followup(spec), synthetic.MINIMILI_TRUTH)
     assert 0.5 < truth < 0.8  # the generator's level and slope changes
     assert covers(post.posterior["rate_ratio"], truth)
 
@@ -147,12 +132,9 @@ def test_full_size_run_passes_the_convergence_gate(name, tmp_path):
 
 
 @pytest.mark.slow
-def test_fotosyntes_recovers_the_truth_on_a_ten_times_larger_sample():
-    make = generator()
-    t = make.FOTOSYNTES_TRUTH
-    untreated = t["a"] + t["b"] + t["c"]
-    truth = float(expit(untreated + t["d"]) - expit(untreated))
-    table = make.fotosyntes(seed=11, n_treated=600, n_comparison=900)
+def test_fotosyntes_recovers_the_truth_on_a_ten_times_larger_sample(synthetic):
+    truth = synthetic.true_risk_difference(synthetic.FOTOSYNTES_TRUTH)
+    table = synthetic.fotosyntes(seed=11, n_treated=600, n_comparison=900)
     spec = sp.load_model("fotosyntes")
     post = sp.fit_effects(spec, sp.load_followup(table, spec=spec), random_seed=5, progress=False)
     assert covers(post.posterior["risk_difference"], truth)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -13,17 +11,6 @@ import pytest
 import simpact as sp
 from simpact import results
 from simpact.data import fingerprint
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _make_data():
-    spec = importlib.util.spec_from_file_location(
-        "make_data", ROOT / "scripts/make_synthetic_data.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -98,14 +85,13 @@ def test_swedish_summary(nata_sim):
     assert "," in sv.text[1] and "MSEK" in sv.text[1]
 
 
-def test_did_recovers_the_synthetic_truth():
+def test_did_recovers_the_synthetic_truth(synthetic):
     """Fit a large sample from the data script's known truth: it lies inside the 90 % interval."""
-    make = _make_data()
     spec = sp.load_model("nata")
-    big = make.nata(seed=7, n_treated=3000, n_comparison=3000)
+    big = synthetic.nata(seed=7, n_treated=3000, n_comparison=3000)
     post = sp.fit_effects(spec, sp.load_followup(big, spec=spec), random_seed=3, progress=False)
     rd = post.posterior["risk_difference"]
     lower, upper = np.quantile(rd, [0.05, 0.95])
-    truth = make.nata_true_risk_difference()
+    truth = synthetic.true_risk_difference(synthetic.NATA_TRUTH)
     assert lower < truth < upper
     assert upper - lower < 0.06  # 6 000 pupils pin the effect down to a few percentage points
