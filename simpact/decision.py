@@ -414,7 +414,7 @@ def uncertain_inputs(sim: xr.DataTree) -> xr.Dataset:
     return inputs.assign(effect=sim["effects"]["reduction"])
 
 
-def _voi_rows(sim: xr.DataTree, total: xr.DataArray, units: str) -> dict:
+def _voi_rows(total: xr.DataArray, params: xr.DataArray | None, units: str) -> dict:
     """EVPI and EVPPI per input group of the go / no-go decision (total NPV against 0)."""
     nb = (
         xr.concat([total, xr.zeros_like(total)], "scenario")
@@ -422,9 +422,7 @@ def _voi_rows(sim: xr.DataTree, total: xr.DataArray, units: str) -> dict:
         .assign_attrs(units=units)
     )
     rows = {("evpi", "total"): _plain(float(evpi(nb)), units)}
-    try:
-        params = parameters(uncertain_inputs(sim))
-    except SimpactError:  # nothing uncertain besides fixed inputs: no partial value to report
+    if params is None:  # nothing uncertain besides fixed inputs: no partial value to report
         return rows
     for group, value in evppi(nb, params).to_series().items():
         rows[("evppi", str(group))] = _plain(float(value), units)
@@ -536,8 +534,12 @@ def summarize(sim: xr.DataTree, *, lang: str = "en", voi: bool = True) -> Summar
             _breakeven(pv.sel(actor=actor)), "1", kind="probability"
         )
     rows[("p_breakeven_4y", "total")] = _row(_breakeven(pv.sum("actor")), "1", kind="probability")
+    try:
+        params = parameters(uncertain_inputs(sim))
+    except SimpactError:  # nothing uncertain besides the fixed inputs
+        params = None
     if voi:
-        rows.update(_voi_rows(sim, total, units))
+        rows.update(_voi_rows(total, params, units))
 
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index = pd.MultiIndex.from_tuples(table.index, names=["metric", "scope"])
@@ -558,17 +560,16 @@ def summarize(sim: xr.DataTree, *, lang: str = "en", voi: bool = True) -> Summar
         text=_sentences(sim, table, lang),
         draws=draws,
         lang=lang,
-        analysis=_analysis(sim, total, table, units),
+        analysis=_analysis(total, params, table, units),
     )
 
 
-def _analysis(sim: xr.DataTree, total: xr.DataArray, table: pd.DataFrame, units: str) -> xr.Dataset:
+def _analysis(
+    total: xr.DataArray, params: xr.DataArray | None, table: pd.DataFrame, units: str
+) -> xr.Dataset:
     """Tornado of the total NPV over the uncertain inputs, and the table's EVPI / EVPPI rows."""
     out = xr.Dataset(attrs={"tornado_base": float(total.mean()), "units": units})
-    try:
-        t = tornado(total, parameters(uncertain_inputs(sim)))
-    except SimpactError:  # nothing uncertain besides the fixed inputs
-        t = None
+    t = None if params is None else tornado(total, params)
     if t is not None:
         out["tornado"] = (
             xr.concat([t["low"], t["high"]], "bound")
