@@ -1,8 +1,10 @@
 """Model specs: one TOML file per intervention, validated into a frozen :class:`ModelSpec`.
 
 A spec is data, never code: it names its components by registry key (an effect design, a unit
-cost in ``priors/unit_costs.toml``, a paying actor in ``priors/actors.toml``) and loading it never
-executes anything. ``models/template.toml``-style comments in the bundled specs document each field.
+cost in ``priors/unit_costs.toml``, a paying actor in ``priors/actors.toml``, a retention in
+``priors/persistence.toml`` or a discount rate in ``priors/discount_rates.toml``, see
+:data:`PRIOR_REFERENCES`) and loading it never executes anything. ``models/template.toml``-style
+comments in the bundled specs document each field.
 
 Every problem is reported as a :class:`~simpact.errors.SpecError` naming the file and the dotted
 field (``outcomes.2.payers``) and what was expected.
@@ -11,6 +13,7 @@ field (``outcomes.2.payers``) and what was expected.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -261,6 +264,46 @@ class ModelSpec(_Strict):
         return outcome.unit_cost, library.price_factor(year, self.intervention.price_year)
 
 
+PRIOR_REFERENCES: dict[str, tuple[Callable[[], dict], str, str]] = {
+    "retention": (library.persistence, "retention", "priors/persistence.toml"),
+    "discount_rate": (library.discount_rates, "rate", "priors/discount_rates.toml"),
+}
+"""Spec fields that may name a priors entry instead of giving a distribution, wherever they
+appear (``simulation.retention = "sel_followup_taylor2017"``, an outcome's ``retention``, a
+``persistence`` table's ``retention``, ``simulation.discount_rate = "default"``): field -> (the
+priors loader, the entry's distribution attribute, the file to name in errors)."""
+
+
+def _resolve_prior_references(raw: dict, *, source: str) -> dict:
+    """A copy of ``raw`` with each priors key in a :data:`PRIOR_REFERENCES` field replaced by
+    the entry's distribution (the spec's own text, kept for provenance, still names the key)."""
+
+    def walk(node, path: str):
+        if isinstance(node, list):
+            return [walk(value, f"{path}.{i}") for i, value in enumerate(node)]
+        if not isinstance(node, dict):
+            return node
+        out = {}
+        for key, value in node.items():
+            at = f"{path}.{key}" if path else str(key)
+            if key in PRIOR_REFERENCES and isinstance(value, str):
+                loader, attribute, file = PRIOR_REFERENCES[key]
+                entries = loader()
+                if value not in entries:
+                    raise SpecError(
+                        f"unknown {key} prior {value!r}; expected a key of {file} "
+                        f"({', '.join(entries) or 'none defined'}) or a number or {{ dist = ... }}",
+                        source=source,
+                        field=at,
+                    )
+                out[key] = getattr(entries[value], attribute)
+            else:
+                out[key] = walk(value, at)
+        return out
+
+    return walk(raw, "")
+
+
 def load_model(spec: str | Path | dict | ModelSpec) -> ModelSpec:
     """Load and validate an intervention spec.
 
@@ -279,7 +322,7 @@ def load_model(spec: str | Path | dict | ModelSpec) -> ModelSpec:
     ------
     SpecError
         Malformed TOML, an unknown key, a missing field, shares that do not sum to 1, an unknown
-        actor or unit cost, ... -- naming the file and the field.
+        actor, unit cost or priors key, ... -- naming the file and the field.
 
     Examples
     --------
@@ -297,7 +340,8 @@ def load_model(spec: str | Path | dict | ModelSpec) -> ModelSpec:
             path = library.library_dir("models") / f"{spec}.toml"
         raw, source, base = library.read_toml(path), str(path), path.resolve().parent
     library.check_schema_version(raw, source=source)
-    model = library.validated(ModelSpec, raw, source=source)
+    resolved = _resolve_prior_references(raw, source=source)
+    model = library.validated(ModelSpec, resolved, source=source)
     model._source, model._base, model._raw = source, base, raw
     _check(model)
     return model

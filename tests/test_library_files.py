@@ -69,16 +69,34 @@ def test_sis_fee_ranges_undo_the_28_percent_subsidy_stated_by_the_source():
         assert entry.cost.max == pytest.approx(entry.cost.min / (1 - 0.28), abs=1), key
 
 
-_MEAN = re.compile(r"g = (-?\d+\.\d+), 95 % Cr?I (-?\d+\.\d+)–(-?\d+\.\d+)")
+_NUMBER = r"([-−]?\d+\.\d+)"
+_QUOTED = re.compile(
+    rf"(?:g|SMD\)?) =? ?{_NUMBER}[,;] 95 ?% Cr?I:? {_NUMBER}(?:–| to ){_NUMBER}"
+    rf"|SMD {_NUMBER} \({_NUMBER} to {_NUMBER}\)"
+    rf"|g = {_NUMBER}[,;] (?:95 ?% CI= ?)?\[{_NUMBER}, {_NUMBER}\]"
+)
+
+
+def _quoted_interval(text: str) -> tuple[float, float, float]:
+    """The first 'g = m, 95 % CI a–b' quoted in a source (or 'SMD m (a to b)', 'g = m, [a, b]')."""
+    found = _QUOTED.search(text)
+    assert found, "the source must quote the mean and its 95 % interval"
+    numbers = [g for g in found.groups() if g is not None]
+    return tuple(float(x.replace("−", "-")) for x in numbers)
 
 
 @pytest.mark.parametrize("key", sorted(L.effect_sizes()))
 def test_effect_size_priors_match_the_interval_quoted_in_their_source(key):
-    """normal(mean, sd): mean and 95 % interval as quoted, sd = (upper - lower) / 3.92."""
+    """normal(mean, sd): mean and 95 % interval as quoted, sd = (upper - lower) / 3.92.
+
+    A source whose sign convention is "negative = better" (less drinking) is restated with
+    simpact's "positive = better", so the quoted interval may appear mirrored.
+    """
     entry = L.effect_sizes()[key]
-    found = _MEAN.search(entry.source)
-    assert found, f"{key}: the source must quote 'g = m, 95 % CI a–b'"
-    mean, lower, upper = map(float, found.groups())
+    mean, lower, upper = _quoted_interval(entry.source)
+    if mean < 0 < entry.effect.mean():
+        mean, lower, upper = -mean, -upper, -lower
+        assert "sign flipped" in entry.note.lower(), f"{key}: say in note that the sign is flipped"
     assert isinstance(entry.effect, Normal)
     assert entry.effect.mean() == pytest.approx(mean)
     assert entry.effect.sd == pytest.approx((upper - lower) / (2 * 1.959964), abs=6e-4)
@@ -109,15 +127,51 @@ def test_heterogeneity_draws_are_reproducible_and_positive():
     assert np.median(a) == pytest.approx(h.tau_quantile(0.5), rel=0.05)
 
 
+def test_cpi_2025_is_the_mean_of_the_twelve_monthly_values_quoted_in_the_source():
+    text = (ROOT / "priors" / "cpi.toml").read_text(encoding="utf-8")
+    months = re.search(r"monthly figures for 2025: ([\d., ]+)\)", text).group(1)
+    values = [float(v) for v in months.split(", ")]
+    assert len(values) == 12
+    assert L.cpi()[2025] == pytest.approx(sum(values) / 12, abs=0.005)
+
+
 def test_default_discount_rate_is_triangular_2_to_5_percent_around_3_5():
     rate = L.discount_rates()["default"].rate
     assert rate.bounds() == (0.02, 0.05)
     assert rate.mean() == pytest.approx(0.035)
 
 
-def test_persistence_is_empty_until_a_sourced_entry_exists():
-    # documented: no retention rate could be verified; specs state their own (see the file)
-    assert L.persistence() == {}
+_TWO_AGES = re.compile(r"first ES (-?\d+\.\d+) at age (\d+), second ES (-?\d+\.\d+) at age (\d+)")
+
+
+def test_wsipp_test_score_retention_is_the_annual_rate_between_its_two_quoted_ages():
+    entry = L.persistence()["wsipp_test_scores"]
+    first, age1, second, age2 = map(float, _TWO_AGES.search(entry.source).groups())
+    assert entry.retention.mean() == pytest.approx((second / first) ** (1 / (age2 - age1)), 1e-4)
+
+
+def test_wsipp_no_decay_quotes_the_same_effect_at_both_ages():
+    entry = L.persistence()["wsipp_no_decay"]
+    assert isinstance(entry.retention, Fixed) and entry.retention.mean() == 1.0
+    for row in re.findall(r"'([^']+)'", entry.source):
+        cells = [c.strip() for c in row.split("|")]
+        (es1, se1, age1), (es2, se2, age2) = cells[-6:-3], cells[-3:]
+        assert (es1.split()[-1], se1) == (es2, se2), row  # effect size and its SE unchanged
+        assert int(age2) >= int(age1)
+
+
+def test_early_childhood_fadeout_reads_nearly_half_lost_in_a_year():
+    entry = L.persistence()["early_childhood_fadeout"]
+    assert "losing nearly half of their size within one year" in entry.source
+    assert entry.retention.bounds() == (0.5, 0.6)
+
+
+@pytest.mark.parametrize("key", sorted(L.persistence()))
+def test_persistence_priors_are_sourced_shares(key):
+    entry = L.persistence()[key]
+    low, high = entry.retention.bounds()
+    assert 0 <= low <= high <= 1
+    assert entry.source.strip() and entry.applies_to.strip() and entry.evidence in {"V", "S", "M"}
 
 
 def test_smd_prior_converts_to_log_odds_ratio_by_pi_over_root3():

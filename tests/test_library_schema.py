@@ -211,10 +211,10 @@ def test_missing_extra_folder_is_an_error(tmp_path):
 
 
 def test_user_cpi_years_extend_price_conversion(tmp_path):
-    # a user adds 2024 (a made-up index value is fine here: the test checks the arithmetic)
+    # a user adds 2026 (a made-up index value is fine here: the test checks the arithmetic)
     write(
         tmp_path / "mine",
-        "cpi_2024.toml",
+        "cpi_2026.toml",
         """\
         schema_version = 1
         name = "KPI"
@@ -222,16 +222,16 @@ def test_user_cpi_years_extend_price_conversion(tmp_path):
         base = "1980=100"
         [index]
         2023 = 403.70
-        2024 = 420.00
+        2026 = 425.00
         """,
     )
     write(
-        tmp_path / "mine", "costs.toml", GOOD_COST.replace("price_year = 2023", "price_year = 2024")
+        tmp_path / "mine", "costs.toml", GOOD_COST.replace("price_year = 2023", "price_year = 2026")
     )
-    assert L.price_factor(2023, 2024, extra=tmp_path / "mine") == pytest.approx(420.0 / 403.70)
-    assert L.unit_costs(extra=tmp_path / "mine")["ale_hvb_day"].price_year == 2024
-    with pytest.raises(SpecError, match="no CPI for price year 2024"):
-        L.price_factor(2023, 2024)
+    assert L.price_factor(2023, 2026, extra=tmp_path / "mine") == pytest.approx(425.0 / 403.70)
+    assert L.unit_costs(extra=tmp_path / "mine")["ale_hvb_day"].price_year == 2026
+    with pytest.raises(SpecError, match="no CPI for price year 2026"):
+        L.price_factor(2023, 2026)
 
 
 def test_conflicting_cpi_value_is_refused(tmp_path):
@@ -250,9 +250,9 @@ def test_validate_file_uses_the_cpi_of_the_users_own_folder(tmp_path):
     write(
         folder,
         "cpi.toml",
-        'schema_version = 1\nname = "x"\nsource = "x"\nbase = "x"\n[index]\n2024 = 420.0\n',
+        'schema_version = 1\nname = "x"\nsource = "x"\nbase = "x"\n[index]\n2026 = 425.0\n',
     )
-    costs = write(folder, "costs.toml", GOOD_COST.replace("price_year = 2023", "price_year = 2024"))
+    costs = write(folder, "costs.toml", GOOD_COST.replace("price_year = 2023", "price_year = 2026"))
     assert L.validate_file(costs) == "unit_costs"
 
 

@@ -140,3 +140,43 @@ def test_unit_cost_converted_to_price_year(nata_spec):
     # SCB KPI yearly averages: 2015 = 313.35, 2023 = 403.70
     assert factor == pytest.approx(403.70 / 313.35, rel=1e-12)
     assert dist.mean() == 30561
+
+
+def test_discount_rate_may_name_a_priors_entry_and_provenance_keeps_the_name(raw):
+    raw["simulation"]["discount_rate"] = "default"
+    spec = sp.load_model(raw)
+    assert spec.simulation.discount_rate.bounds() == (0.02, 0.05)  # triangular 2-5 %
+    assert json.loads(spec.to_json())["simulation"]["discount_rate"] == "default"
+    again = sp.load_model(json.loads(spec.to_json()))
+    assert again.simulation.discount_rate == spec.simulation.discount_rate
+
+
+@pytest.mark.parametrize(
+    "edit, field",
+    [
+        (lambda r: r["simulation"].update(retention="no_such_key"), "simulation.retention"),
+        (lambda r: r["outcomes"][1].update(retention="no_such_key"), "outcomes.1.retention"),
+        (lambda r: r["simulation"].update(discount_rate="no_such_key"), "simulation.discount_rate"),
+    ],
+)
+def test_unknown_priors_key_names_the_field_and_the_priors_file(raw, edit, field):
+    edit(raw)
+    with pytest.raises(SpecError) as info:
+        sp.load_model(raw)
+    assert info.value.field == field
+    assert "no_such_key" in str(info.value) and "priors/" in str(info.value)
+
+
+def test_a_users_persistence_prior_is_used_by_key(raw, tmp_path, monkeypatch):
+    (tmp_path / "mine.toml").write_text(
+        "schema_version = 1\n"
+        "[persistence.my_followup]\n"
+        'label = { en = "mine", sv = "min" }\n'
+        'retention = { dist = "uniform", min = 0.6, max = 0.8 }\n'
+        'source = "our own follow-up, 2025"\n'
+        'evidence = "V"\n'
+    )
+    monkeypatch.setenv("SIMPACT_PRIORS_PATH", str(tmp_path))
+    raw["outcomes"][0]["retention"] = "my_followup"
+    spec = sp.load_model(raw)
+    assert spec.outcomes[0].retention.bounds() == (0.6, 0.8)
