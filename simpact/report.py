@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import math
 import re
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -327,12 +328,18 @@ def describe(dist: Distribution, lang: str = "en", *, scale: float = 1.0) -> str
     --------
     >>> describe(as_dist({"dist": "uniform", "min": 0.5, "max": 0.9}), "sv")
     'uniform(min 0,5, max 0,9)'
+    >>> describe(as_dist({"dist": "gamma", "mean": 0.0003, "sd": 0.00015}))
+    'gamma(mean 0.0003, sd 0.00015)'
+    >>> describe(as_dist({"dist": "lognormal", "mean": 30561, "sd": 6112.2}), "sv")
+    'lognormal(mean 30 561, sd 6 112)'
     """
     fields = {k: v for k, v in dist.model_dump(by_alias=True).items() if k != "dist"}
-    digits = 0 if all(abs(v * scale) >= 100 for v in fields.values() if v) else 3
 
     def fmt(v: float) -> str:
-        text = i18n.number(v * scale, lang, digits=digits)
+        # whole numbers from 100 up, else three significant figures (a rate of 0.0003 stays 0.0003)
+        x = v * scale
+        digits = 0 if x == 0 or abs(x) >= 100 else 2 - math.floor(math.log10(abs(x)))
+        text = i18n.number(x, lang, digits=digits)
         return text.rstrip("0").rstrip(",.") if digits else text
 
     if dist.dist == "fixed":

@@ -42,6 +42,10 @@ def test_describe_distributions_in_both_languages():
     assert report.describe(as_dist({"dist": "uniform", "min": 0.5, "max": 0.9}), "sv") == (
         "uniform(min 0,5, max 0,9)"
     )
+    # a small rate keeps its significant figures instead of rounding to 0
+    small = as_dist({"dist": "gamma", "mean": 0.0003, "sd": 0.00015})
+    assert report.describe(small, "sv") == "gamma(mean 0,0003, sd 0,00015)"
+    assert report.describe(as_dist(-0.01234), "en") == "−0.0123"
 
 
 def test_formatter_by_units():
