@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from simpact import library as L
-from simpact.inputs import Fixed, Normal, Uniform
+from simpact.inputs import Fixed, LogNormal, Normal, Uniform
 
 ROOT = Path(__file__).resolve().parent.parent
 PRIORS = sorted((ROOT / "priors").glob("*.toml"))
@@ -58,6 +58,16 @@ def test_unit_costs_are_sourced_distributions_in_a_cpi_year(key):
     assert entry.source.strip()
     assert entry.price_year in L.cpi()
     assert not isinstance(entry.cost, Fixed), "a unit cost is a distribution, never a point"
+
+
+@pytest.mark.parametrize(
+    "key", sorted(k for k, v in L.unit_costs().items() if isinstance(v.cost, LogNormal))
+)
+def test_a_point_sourced_cost_is_centred_on_the_figure_its_source_quotes(key):
+    entry = L.unit_costs()[key]
+    quoted = f"{entry.cost.mean():,.0f}".replace(",", " ")  # Swedish thousands: 30 561
+    assert quoted in entry.source, f"{key}: mean {quoted} not quoted in its source"
+    assert "assumption" in entry.note.lower(), f"{key}: the spread around a point is an assumption"
 
 
 def test_sis_fee_ranges_undo_the_28_percent_subsidy_stated_by_the_source():
