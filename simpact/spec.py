@@ -269,7 +269,7 @@ PRIOR_REFERENCES: dict[str, tuple[Callable[[], dict], str, str]] = {
     "discount_rate": (library.discount_rates, "rate", "priors/discount_rates.toml"),
 }
 """Spec fields that may name a priors entry instead of giving a distribution, wherever they
-appear (``simulation.retention = "sel_followup_taylor2017"``, an outcome's ``retention``, a
+appear (``simulation.retention = "wsipp_test_scores"``, an outcome's ``retention``, a
 ``persistence`` table's ``retention``, ``simulation.discount_rate = "default"``): field -> (the
 priors loader, the entry's distribution attribute, the file to name in errors)."""
 
