@@ -22,7 +22,7 @@ import numpy as np
 import xarray as xr
 
 from simpact import decision, fund
-from simpact.voi import _incremental, _unfitted
+from simpact.decision.voi import _incremental, _unfitted
 
 PHI0 = 1 / np.sqrt(2 * np.pi)
 

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from simpact import effects
+from simpact.config.spec import Sampling
 from simpact.effects import core
-from simpact.spec import Sampling
 
 SCHOOLS = 10
 PUPILS = 2_000

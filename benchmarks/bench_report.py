@@ -1,6 +1,6 @@
 """How long writing a report takes, against the bare cost of saving the same results.
 
-Prints one JSON line per measurement. Baseline (same run, same tree): ``results.save`` alone,
+Prints one JSON line per measurement. Baseline (same run, same tree): ``storage.save`` alone,
 the I/O every run pays anyway; the report adds tables, figures, Markdown and HTML on top.
 
     .venv/bin/python benchmarks/bench_report.py
@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 import simpact as sp
-from simpact import report, results
+from simpact import report
+from simpact.base import storage
 
 
 def best_of(fn, repeat: int = 3) -> float:
@@ -33,7 +34,7 @@ def main() -> None:
     draws = sim["cashflows"].sizes["chain"] * sim["cashflows"].sizes["draw"]
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        baseline = best_of(lambda: results.save(sim, out / "baseline.nc"))
+        baseline = best_of(lambda: storage.save(sim, out / "baseline.nc"))
         for lang in ("sv", "en"):
             summary = sp.summarize(sim, lang=lang)
             seconds = best_of(

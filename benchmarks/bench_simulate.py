@@ -193,9 +193,9 @@ def _usage() -> tuple[float, float]:
 
 def run_variant(args) -> dict:
     import simpact as sp
-    from simpact import rng
+    from simpact.base import rng
     from simpact.simulation import simulate_summary
-    from simpact.simulation.core import compile_plan
+    from simpact.simulation.plan import compile_plan
 
     spec = sp.load_model(make_spec(args.outcomes, args.years, args.actors))
     post = make_posterior()

@@ -9,22 +9,28 @@ The pipeline, one function per stage (see ARCHITECTURE.md)::
     sim  = sp.simulate(spec, post, random_seed=1)     # cash flows per actor and year + fund
     dec  = sp.summarize(sim)                          # decision table + citation-ready text
     sp.write_report(sim, dec, "out/nata")             # results.nc, report.html/.md, figures
+
+The names below are imported on first use, so ``import simpact`` (and the command line's
+``--help``) does not load PyMC, ArviZ or SciPy until a stage needs them.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from importlib import import_module
 
-try:
-    __version__ = version("simpact")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0+unknown"
+from simpact.base.errors import ConvergenceError, DataError, SimpactError, SpecError
+from simpact.base.version import __version__
 
-from simpact.data import load_followup
-from simpact.decision import Summary, summarize
-from simpact.effects import fit_effects
-from simpact.errors import ConvergenceError, DataError, SimpactError, SpecError
-from simpact.pipeline import Appraisal, run, simulate
-from simpact.report import write_report
-from simpact.spec import ModelSpec, load_model
+_LAZY = {
+    "Appraisal": "simpact.pipeline",
+    "ModelSpec": "simpact.config.spec",
+    "Summary": "simpact.decision.summary",
+    "fit_effects": "simpact.effects",
+    "load_followup": "simpact.data.reading",
+    "load_model": "simpact.config.loading",
+    "run": "simpact.pipeline",
+    "simulate": "simpact.pipeline",
+    "summarize": "simpact.decision.summary",
+    "write_report": "simpact.report.document",
+}
 
 __all__ = [
     "Appraisal",
@@ -43,3 +49,16 @@ __all__ = [
     "summarize",
     "write_report",
 ]
+
+
+def __getattr__(name: str):
+    """Import a public name of the package face on first use."""
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'simpact' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -17,13 +17,16 @@ from pathlib import Path
 import pandas as pd
 import xarray as xr
 
-from simpact import __version__, library, rng
+from simpact.base import rng
+from simpact.base.version import __version__
+from simpact.config import priors
+from simpact.config.loading import load_model
+from simpact.config.spec import ModelSpec
 from simpact.data import load_followup
-from simpact.decision import Summary, summarize
+from simpact.decision.summary import Summary, summarize
 from simpact.effects import fit_effects
-from simpact.fund import apply_fund
+from simpact.fund.ledger import apply_fund
 from simpact.simulation import simulate_cashflows
-from simpact.spec import ModelSpec, load_model
 
 DEFAULT_SEED = 20251123
 """Seed used by ``simpact demo`` and ``simpact run`` when none is given."""
@@ -32,7 +35,7 @@ DEFAULT_SEED = 20251123
 def _priors_sha256() -> str:
     """One hash over every priors file read: the bundled folder and any user folders."""
     h = hashlib.sha256()
-    for folder in library.priors_path():
+    for folder in priors.priors_path():
         for path in sorted(folder.glob("*.toml")):
             h.update(path.name.encode())
             h.update(path.read_bytes())

@@ -21,10 +21,11 @@ from pathlib import Path
 
 import xarray as xr
 
-from simpact import rng
+from simpact.base import rng
+from simpact.config.loading import load_model
+from simpact.config.spec import ModelSpec
 from simpact.simulation import summary
-from simpact.simulation.core import compile_plan
-from simpact.spec import ModelSpec, load_model
+from simpact.simulation.plan import compile_plan
 
 
 @contextmanager

@@ -42,3 +42,18 @@ def test_dims_contract_is_what_the_simulation_uses(nata_sim):
     dims = set(re.search(r"\*\*Dims\*\*(.*?)\n\n", TEXT, re.S).group(1).split("`")[1::2])
     used = {d for node in nata_sim.subtree for d in node.dims}
     assert used - {"cell"} <= dims
+
+
+def test_import_linter_contracts_are_kept():
+    """The layers import only downward and no package has an import circle (pyproject.toml)."""
+    from importlinter.cli import lint_imports
+
+    assert lint_imports(str(ROOT / "pyproject.toml"), no_cache=True) == 0, "see lint-imports"
+
+
+def test_no_module_imports_the_package_face():
+    """``simpact/__init__.py`` is the users' face; the package's own modules never import it."""
+    import grimp
+
+    graph = grimp.build_graph("simpact")
+    assert graph.find_modules_that_directly_import("simpact") - {"simpact.__main__"} == set()

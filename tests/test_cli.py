@@ -160,7 +160,7 @@ def test_validate(monkeypatch, capsys, tmp_path, spec_text):
 
 
 def test_validate_priors_folder(monkeypatch, capsys, tmp_path):
-    from simpact.library import library_dir
+    from simpact.config.toml import library_dir
 
     code, stdout, _ = invoke(monkeypatch, capsys, "validate", str(library_dir("priors")))
     assert code == 0 and "ok  unit_costs" in stdout and "ok  cpi" in stdout

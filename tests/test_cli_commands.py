@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import simpact as sp
-from simpact import cli, library
+from simpact import cli, config
 
 
 def call(capsys, *argv: str) -> tuple[int, str, str]:
@@ -136,7 +136,7 @@ def test_run_reads_excel_and_parquet(capsys, tmp_path, run_dir, nata_spec, suffi
 
 
 def test_validate_ok_and_bad(capsys, tmp_path):
-    code, out, _ = call(capsys, "validate", str(library.library_dir("models") / "nata.toml"))
+    code, out, _ = call(capsys, "validate", str(config.library_dir("models") / "nata.toml"))
     assert code == 0 and out.startswith("ok")
     bad = tmp_path / "bad.toml"
     bad.write_text("schema_version = 1\n[intervention\n")

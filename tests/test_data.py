@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 import simpact as sp
+from simpact.base.errors import DataError
 from simpact.data import fingerprint
-from simpact.errors import DataError
 
 
 def test_bundled_data_is_what_the_script_makes(synthetic):

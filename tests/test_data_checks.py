@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from simpact import effects
+from simpact.base.errors import DataError, SpecError
+from simpact.config.spec import EffectSpec
 from simpact.data import check
-from simpact.errors import DataError, SpecError
-from simpact.spec import EffectSpec
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 import xarray as xr
 
 from simpact import decision
-from simpact.errors import SimpactError
+from simpact.base.errors import SimpactError
 
 # Four draws, two alternatives. "a" is best in three draws of four but loses 10 in the fourth:
 # mean NB of a = (1 + 1 + 1 - 10) / 4 = -1.75 < 0 = mean NB of b.

@@ -7,7 +7,7 @@ import pytest
 import xarray as xr
 
 from simpact import decision
-from simpact.errors import SimpactError
+from simpact.base.errors import SimpactError
 
 
 def ishigami_first_order(a: float = 7.0, b: float = 0.1) -> np.ndarray:

@@ -8,7 +8,7 @@ import xarray as xr
 from scipy.stats import norm
 
 from simpact import decision
-from simpact.errors import SimpactError
+from simpact.base.errors import SimpactError
 
 PHI0 = 1 / np.sqrt(2 * np.pi)  # 0.3989: E max(Z, 0) for a standard normal Z
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
+from simpact.config.spec import Sampling
 from simpact.effects import calibration, core
-from simpact.spec import Sampling
 
 FAMILIES = ("bernoulli", "binomial", "poisson", "negbin", "normal", "student_t")
 

@@ -12,9 +12,9 @@ import xarray as xr
 
 import simpact as sp
 from simpact import effects
+from simpact.base.errors import ConvergenceError, SpecError
+from simpact.config.spec import Sampling
 from simpact.effects import core
-from simpact.errors import ConvergenceError, SpecError
-from simpact.spec import Sampling
 
 ATTRS = {
     "design", "family", "outcome", "effect_var", "effect_scale", "effect_scales", "better",

@@ -17,8 +17,8 @@ import pytest
 from scipy import integrate, stats
 
 from simpact import effects
-from simpact.errors import DataError
-from simpact.spec import Sampling
+from simpact.base.errors import DataError
+from simpact.config.spec import Sampling
 
 Y = np.array([28.0, 8, -3, 7, -1, 1, 18, 12])
 SE = np.array([15.0, 10, 16, 11, 9, 11, 10, 18])

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from simpact import effects
+from simpact.config.spec import Sampling
 from simpact.effects import core
 from simpact.effects.families import FAMILIES, LINK_EFFECT
-from simpact.spec import Sampling
 
 TRUE_EFFECT = {"logit": -0.6, "log": -0.4, "identity": -2.0}
 """Link-scale truth: log odds ratio, log rate ratio, mean difference (outcome sd 4)."""

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simpact import fund
-from simpact.errors import SimpactError
+from simpact.base.errors import SimpactError
 
 M = 1e6
 YEARS = [1, 2, 3, 4, 5, 6]

@@ -7,14 +7,14 @@ import copy
 import numpy as np
 import pytest
 
-from simpact import fund, library
-from simpact.errors import SpecError
-from simpact.spec import load_model
+from simpact import config, fund
+from simpact.base.errors import SpecError
+from simpact.config.loading import load_model
 
 
 @pytest.fixture(scope="module")
 def raw() -> dict:
-    return library.read_toml(library.library_dir("models") / "nata.toml")
+    return config.read_toml(config.library_dir("models") / "nata.toml")
 
 
 def with_fund(raw: dict, **changes) -> dict:

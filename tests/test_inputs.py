@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simpact.inputs import DISTRIBUTIONS, Fixed, as_dist
+from simpact.components.distributions import DISTRIBUTIONS, Fixed, as_dist
 
 N = 200_000
 CASES = [

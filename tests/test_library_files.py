@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from simpact import library as L
-from simpact.inputs import Fixed, LogNormal, Normal, Uniform
+from simpact import config as L
+from simpact.components.distributions import Fixed, LogNormal, Normal, Uniform
 
 ROOT = Path(__file__).resolve().parent.parent
 PRIORS = sorted((ROOT / "priors").glob("*.toml"))

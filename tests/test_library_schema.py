@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
-from simpact import library as L
-from simpact.errors import SpecError
+from simpact import config as L
+from simpact.base.errors import SpecError
 
 GOOD_COST = """\
 schema_version = 1
@@ -267,7 +267,7 @@ def test_validate_paths_walks_folders_and_stops_at_the_first_broken_file(tmp_pat
 
 
 def test_a_spec_can_use_a_unit_cost_from_the_users_priors_folder(tmp_path, monkeypatch):
-    from simpact.spec import load_model
+    from simpact.config.loading import load_model
 
     write(tmp_path / "mine", "costs.toml", GOOD_COST)
     raw = L.read_toml(L.library_dir("models") / "nata.toml")

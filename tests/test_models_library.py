@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import simpact as sp
-from simpact import cli, library
+from simpact import cli, config
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "models"
@@ -92,7 +92,7 @@ def test_minimili_links_every_outcome_through_the_rate():
 
 
 def template() -> dict:
-    return library.read_toml(MODELS / "template.toml")
+    return config.read_toml(MODELS / "template.toml")
 
 
 def test_template_shows_every_spec_field():

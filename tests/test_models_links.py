@@ -8,7 +8,7 @@ import xarray as xr
 from simulation_specs import base_spec, with_changes
 
 import simpact as sp
-from simpact.errors import SpecError
+from simpact.base.errors import SpecError
 from simpact.simulation import simulate_cashflows
 
 

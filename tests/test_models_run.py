@@ -14,16 +14,16 @@ import numpy as np
 import pytest
 
 import simpact as sp
-from simpact import library
+from simpact import config
 
 MODELS = ["nata", "fotosyntes", "star_for_life", "minimili"]
 CI = 0.90
 
 
 def reduced(name: str) -> sp.ModelSpec:
-    raw = copy.deepcopy(library.read_toml(library.library_dir("models") / f"{name}.toml"))
+    raw = copy.deepcopy(config.read_toml(config.library_dir("models") / f"{name}.toml"))
     raw["effect"]["sampling"].update(draws=200, tune=200, chains=2)
-    raw["data"]["path"] = str(library.library_dir("models") / raw["data"]["path"])
+    raw["data"]["path"] = str(config.library_dir("models") / raw["data"]["path"])
     return sp.load_model(raw)
 
 

@@ -28,14 +28,14 @@ def test_wheel_contains_the_library(wheel):
     for data in sorted((ROOT / "models").rglob("*")) + sorted((ROOT / "priors").rglob("*")):
         if data.is_file() and "__pycache__" not in data.parts:
             assert f"simpact/_library/{data.relative_to(ROOT).as_posix()}" in names
-    assert "simpact/templates/report.md.j2" in names
+    assert "simpact/report/templates/report.md.j2" in names
 
 
 def test_installed_wheel_finds_its_library_without_the_repo(wheel, tmp_path):
     zipfile.ZipFile(wheel).extractall(tmp_path / "site")
     code = (
-        "import simpact.library as L, simpact.spec as S; "
-        "print(L.library_dir('models')); print(S.load_model('nata').data_path)"
+        "import simpact.config as L; "
+        "print(L.library_dir('models')); print(L.load_model('nata').data_path)"
     )
     done = subprocess.run(
         [sys.executable, "-c", code],

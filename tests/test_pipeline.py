@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import simpact as sp
-from simpact import results
+from simpact.base import storage
 from simpact.data import fingerprint
 
 
@@ -40,7 +40,7 @@ def test_run_writes_every_file(appraisal):
 
 def test_results_carry_provenance(appraisal, nata_spec):
     result, out = appraisal
-    saved = results.load(out / "results.nc")
+    saved = storage.load(out / "results.nc")
     attrs = saved.attrs
     assert attrs["random_seed"] == 11
     assert attrs["simpact_version"] == sp.__version__

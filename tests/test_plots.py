@@ -167,7 +167,7 @@ def test_every_report_figure_is_grey_and_labelled(nata_sim):
 
 
 def test_npv_figure_shows_the_summary_tables_probability(nata_sim):
-    from simpact import i18n
+    from simpact.base import i18n
     from simpact.decision import summarize
 
     summary = summarize(nata_sim)

@@ -13,15 +13,16 @@ import textwrap
 import numpy as np
 import pytest
 
-from simpact import inputs, plugins
-from simpact.library import UnitCost
+from simpact.base import plugins
+from simpact.components import distributions
+from simpact.config.entries import UnitCost
 
 PLUGIN_CODE = """
 from typing import Literal
 
 import numpy as np
 
-from simpact.inputs import Distribution
+from simpact.components.distributions import Distribution
 
 
 class Doubled(Distribution):
@@ -72,8 +73,8 @@ def _install(
 
 def test_a_distribution_plugin_is_usable_in_library_files(site, monkeypatch):
     site("[simpact.distributions]\ndoubled = plugin_pkg:Doubled\n")
-    monkeypatch.setattr(inputs, "DISTRIBUTIONS", dict(inputs.DISTRIBUTIONS))
-    plugins.register(inputs.DISTRIBUTIONS, "simpact.distributions")
+    monkeypatch.setattr(distributions, "DISTRIBUTIONS", dict(distributions.DISTRIBUTIONS))
+    plugins.register(distributions.DISTRIBUTIONS, "simpact.distributions")
 
     cost = UnitCost.model_validate(
         {
@@ -115,11 +116,11 @@ def test_a_plugin_that_fails_to_import_names_its_package(site):
 
 def test_a_name_clash_with_a_builtin_is_refused(site):
     site("[simpact.distributions]\nnormal = plugin_pkg:Doubled\n")
-    registry = dict(inputs.DISTRIBUTIONS)
+    registry = dict(distributions.DISTRIBUTIONS)
     with pytest.raises(plugins.PluginError) as info:
         plugins.register(registry, "simpact.distributions")
     assert "'normal'" in str(info.value) and "simpact-demo-plugin 0.1" in str(info.value)
-    assert registry == inputs.DISTRIBUTIONS  # nothing half-registered
+    assert registry == distributions.DISTRIBUTIONS  # nothing half-registered
 
 
 def test_two_packages_with_the_same_name_are_both_named(site):

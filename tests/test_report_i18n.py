@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from simpact import i18n, report
-from simpact.inputs import as_dist
+from simpact import report
+from simpact.base import i18n
+from simpact.components.distributions import as_dist
 
 
 @pytest.mark.parametrize(

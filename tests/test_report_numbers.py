@@ -70,7 +70,7 @@ def test_key_table_equals_summary_csv(written):
     header = {"sv": "Storhet", "en": "Quantity"}[lang]
     rows = md_table(text, header)
     assert len(rows) >= 8
-    from simpact import i18n
+    from simpact.base import i18n
 
     labels = {v: k for k, v in i18n.WORDS[lang].items()}
     checked = 0

@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from simulation_specs import base_spec
 
+from simpact.config.loading import load_model
 from simpact.simulation import simulate_cashflows
-from simpact.spec import load_model
 
 UNCERTAIN = {
     "unit_cost": {"dist": "lognormal", "mean": 1000, "sd": 300},

@@ -6,8 +6,8 @@ import numpy as np
 from scipy import stats
 from simulation_specs import base_spec, with_changes
 
+from simpact.config.loading import load_model
 from simpact.simulation import simulate_cashflows, simulate_summary
-from simpact.spec import load_model
 
 
 def _events(raw: dict, mode: str, draws: int = 4000) -> np.ndarray:

@@ -8,8 +8,8 @@ import xarray as xr
 from simulation_specs import base_spec
 
 from simpact import scale
+from simpact.config.loading import load_model
 from simpact.simulation import BLOCK, simulate_summary
-from simpact.spec import load_model
 
 distributed = pytest.importorskip("dask.distributed")
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from simulation_specs import base_spec, fake_fit, with_changes
 
-from simpact.errors import SpecError
+from simpact.base.errors import SpecError
+from simpact.config.loading import load_model
 from simpact.simulation import simulate_cashflows
-from simpact.spec import load_model
 
 BAD = [
     ("outcomes.0.payers", {"social_services": 0.5, "state": 0.4}, "outcomes.0.payers", "sum to 1"),

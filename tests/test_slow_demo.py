@@ -9,7 +9,7 @@ import sys
 import pytest
 
 import simpact as sp
-from simpact import results
+from simpact.base import storage
 
 
 @pytest.mark.slow
@@ -25,7 +25,7 @@ def test_cold_demo_in_a_fresh_process(tmp_path):
         text=True,
     )
     assert done.returncode == 0, done.stderr
-    saved = results.load(out / "results.nc")
+    saved = storage.load(out / "results.nc")
     assert saved.attrs["random_seed"] == 4
     # the fresh process gives the same numbers as this one at the same seed
     here = sp.run("nata", random_seed=4, progress=False)

@@ -8,8 +8,8 @@ import json
 import pytest
 
 import simpact as sp
-from simpact.errors import SpecError
-from simpact.library import read_toml
+from simpact.base.errors import SpecError
+from simpact.config.toml import read_toml
 
 
 @pytest.fixture

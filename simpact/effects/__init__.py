@@ -15,7 +15,7 @@ The first three take ``family`` (:data:`FAMILIES`: ``bernoulli``, ``binomial``, 
 :func:`fit_effects` runs the spec's choice.
 
 Every fit passes the convergence gate (:func:`check_convergence`): R-hat <= 1.01, bulk and tail
-ESS >= 400 and no divergent transitions, or a :class:`~simpact.errors.ConvergenceError` says what
+ESS >= 400 and no divergent transitions, or a :class:`~simpact.base.errors.ConvergenceError` says what
 failed and what to try. A model is compiled once per structure (design, family, prior structure,
 number of sites and units) and refit on new data -- any number of rows, new data-scaled prior
 numbers -- without recompiling (PyMC ``Data`` containers and nutpie's ``with_data``).
@@ -31,13 +31,14 @@ from __future__ import annotations
 import pandas as pd
 import xarray as xr
 
-from simpact import plugins, rng
-from simpact.effects.core import CI_PROB, ESS_MIN, RHAT_MAX, Fit, check_convergence
+from simpact.base import plugins, rng
+from simpact.base.constants import CI_PROB
+from simpact.base.errors import SpecError
+from simpact.config.spec import ModelSpec
+from simpact.effects.core import ESS_MIN, RHAT_MAX, Fit, check_convergence
 from simpact.effects.designs import DiD, InterruptedTimeSeries, TwoGroup
 from simpact.effects.families import FAMILIES, SCALES
 from simpact.effects.meta import MetaAnalysis, MetaFit
-from simpact.errors import SpecError
-from simpact.spec import ModelSpec
 
 __all__ = [
     "CI_PROB",
@@ -91,7 +92,7 @@ def fit_effects(
     Parameters
     ----------
     spec
-        A :class:`~simpact.spec.ModelSpec` (see :func:`simpact.load_model`).
+        A :class:`~simpact.config.spec.ModelSpec` (see :func:`simpact.load_model`).
     data
         The follow-up table, from :func:`simpact.load_followup`.
     random_seed
@@ -99,7 +100,7 @@ def fit_effects(
     progress
         Show a progress bar (default: when writing to a terminal).
     check
-        Raise :class:`~simpact.errors.ConvergenceError` if the gate fails (else only flag it).
+        Raise :class:`~simpact.base.errors.ConvergenceError` if the gate fails (else only flag it).
 
     Returns
     -------

@@ -18,12 +18,12 @@ import pandas as pd
 import pymc as pm
 from scipy import stats
 
-from simpact import rng
+from simpact.base import rng
+from simpact.config.spec import Sampling
 from simpact.effects import core
 from simpact.effects.designs import DiD, InterruptedTimeSeries, TwoGroup, _Design
 from simpact.effects.families import FAMILIES
 from simpact.effects.meta import MetaAnalysis
-from simpact.spec import Sampling
 
 
 def calibrate(

@@ -13,9 +13,9 @@ import pandas as pd
 import pymc as pm
 import xarray as xr
 
-from simpact import rng
-from simpact.errors import ConvergenceError, SpecError
-from simpact.spec import Sampling
+from simpact.base import rng
+from simpact.base.errors import ConvergenceError, SpecError
+from simpact.config.spec import Sampling
 
 CI_PROB = 0.90
 """Every interval in simpact is a 90 % equal-tailed interval (P5–P95)."""

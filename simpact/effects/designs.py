@@ -38,12 +38,13 @@ import pandas as pd
 import pymc as pm
 import xarray as xr
 
-from simpact import rng
+from simpact.base import rng
+from simpact.base.constants import CI_PROB
+from simpact.base.errors import SpecError
+from simpact.config.spec import EffectSpec, Sampling
 from simpact.effects import core
-from simpact.effects.core import CI_PROB, Fit
+from simpact.effects.core import Fit
 from simpact.effects.families import FAMILIES, LINK_EFFECT, SCALES
-from simpact.errors import SpecError
-from simpact.spec import EffectSpec, Sampling
 
 _OBSERVED_NAMES = {
     "logit": {"outcome": "events", "weight": "trials"},
@@ -87,7 +88,7 @@ class _Design:
 
     # -- what a subclass provides ---------------------------------------------------------------
     def spec(self) -> EffectSpec:
-        """The design as an :class:`~simpact.spec.EffectSpec` (what :func:`fit_effects` reads)."""
+        """The design as an :class:`~simpact.config.spec.EffectSpec` (what :func:`fit_effects` reads)."""
         raise NotImplementedError
 
     def _regressors(self, df: pd.DataFrame) -> pd.DataFrame:
@@ -264,7 +265,7 @@ class _Design:
         progress
             Show a progress bar; by default only when writing to a terminal.
         check
-            Raise :class:`~simpact.errors.ConvergenceError` when the gate fails (default). With
+            Raise :class:`~simpact.base.errors.ConvergenceError` when the gate fails (default). With
             ``False`` the diagnostics are still recorded in ``tree.attrs`` for a report to flag.
         """
         sampling = sampling or Sampling()

@@ -9,11 +9,12 @@ import numpy as np
 import pymc as pm
 import xarray as xr
 
-from simpact import rng
+from simpact.base import rng
+from simpact.base.constants import CI_PROB
+from simpact.base.errors import DataError
+from simpact.config.spec import Sampling
 from simpact.effects import core
-from simpact.effects.core import CI_PROB, Fit
-from simpact.errors import DataError
-from simpact.spec import Sampling
+from simpact.effects.core import Fit
 
 
 @dataclass

@@ -20,8 +20,11 @@ Registries: :data:`EFFECT_LINKS` (how an effect acts on a costly event) and
 :data:`PERSISTENCE` (how it fades).
 """
 
+from simpact.base.constants import SAMPLE_DIMS
+from simpact.components.links import EFFECT_LINKS, Link
+from simpact.components.persistence import PERSISTENCE
 from simpact.simulation.cashflows import simulate_cashflows
-from simpact.simulation.core import BLOCK, EFFECT_LINKS, PERSISTENCE, SAMPLE_DIMS, Link
+from simpact.simulation.plan import BLOCK
 from simpact.simulation.summary import simulate_summary
 
 __all__ = [

@@ -5,10 +5,12 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from simpact import __version__, rng
-from simpact.simulation import core
-from simpact.simulation.core import SAMPLE_DIMS, Plan, compile_plan
-from simpact.spec import Haircuts, ModelSpec
+from simpact.base import rng
+from simpact.base.constants import SAMPLE_DIMS
+from simpact.base.version import __version__
+from simpact.config.spec import Haircuts, ModelSpec
+from simpact.simulation import blocks
+from simpact.simulation.plan import BLOCK, Plan, compile_plan
 
 _INPUT_UNITS = {
     "effect": "1 (on the link's effect scale)",
@@ -22,20 +24,20 @@ _INPUT_UNITS = {
 
 
 def _block(plan: Plan, seed, block: int) -> dict[str, np.ndarray]:
-    d, e = core.draw_block(plan, seed, block)
-    avoided = core.avoided_by_lag(plan, seed, block, d, e)
-    cut = core.haircut(d)
-    value = core.values(plan, d)
-    by_year = core.avoided_by_year(plan, avoided)  # (year, outcome, n)
+    d, e = blocks.draw_block(plan, seed, block)
+    avoided = blocks.avoided_by_lag(plan, seed, block, d, e)
+    cut = blocks.haircut(d)
+    value = blocks.values(plan, d)
+    by_year = blocks.avoided_by_year(plan, avoided)  # (year, outcome, n)
     return {
         "inputs": d,
         "effects": e,
-        "savings": core.savings_block(plan, avoided, value, cut),
+        "savings": blocks.savings_block(plan, avoided, value, cut),
         "avoided": by_year,
         "avoided_costs": by_year * (np.stack(value) * cut)[None],
-        "costs": core.costs_block(plan, d),
-        "cashable": core.cashable_block(plan, d),
-        "discount": core.discount_block(plan, d),
+        "costs": blocks.costs_block(plan, d),
+        "cashable": blocks.cashable_block(plan, d),
+        "discount": blocks.discount_block(plan, d),
     }
 
 
@@ -182,7 +184,7 @@ def simulate_cashflows(
         ),
         timing="end-of-year",
         mode=plan.mode,
-        block_size=core.BLOCK,
+        block_size=BLOCK,
         random_seed_entropy=str(seed.entropy),
     )
     return tree

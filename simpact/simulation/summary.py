@@ -1,6 +1,6 @@
 """Summary-only simulation: stream over blocks of draws, keep what decisions need.
 
-Each block of :data:`~simpact.simulation.core.BLOCK` draws is simulated with exactly the streams
+Each block of :data:`~simpact.simulation.BLOCK` draws is simulated with exactly the streams
 :func:`~simpact.simulation.simulate_cashflows` uses, and reduced (in cache-sized sub-blocks, in
 float32) to per-draw NPV per actor, the total cumulative savings per year (kept per draw for
 exact quantiles), and the repaying administrations' cashable savings up to the fund horizon (the
@@ -17,11 +17,13 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import xarray as xr
 
-from simpact import __version__, rng
-from simpact.fund import repay
-from simpact.simulation import core
-from simpact.simulation.core import SAMPLE_DIMS, Plan, compile_plan
-from simpact.spec import ModelSpec
+from simpact.base import rng
+from simpact.base.constants import SAMPLE_DIMS
+from simpact.base.version import __version__
+from simpact.components.rules import repay
+from simpact.config.spec import ModelSpec
+from simpact.simulation import blocks
+from simpact.simulation.plan import BLOCK, Plan, compile_plan
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 """Quantiles of cumulative savings reported per year (P5 and P95 bound the 90 % interval)."""
@@ -46,11 +48,11 @@ def summary_block(
     ``out`` may hold views to write the per-draw pieces into (``npv`` ``(actor, n)``,
     ``cumulative`` ``(year, n)``, ``repaying`` ``(fund year, n)``); they are returned either way.
     """
-    d, e = core.draw_block(plan, seed, block)
-    avoided = core.avoided_by_lag(plan, seed, block, d, e)
-    cut = core.haircut(d)
-    value = core.values(plan, d)
-    cashable = core.cashable_block(plan, d).astype(np.float32)
+    d, e = blocks.draw_block(plan, seed, block)
+    avoided = blocks.avoided_by_lag(plan, seed, block, d, e)
+    cut = blocks.haircut(d)
+    value = blocks.values(plan, d)
+    cashable = blocks.cashable_block(plan, d).astype(np.float32)
     spec = plan.spec
     horizon = spec.fund_horizon
     repaying_actors = [plan.actors.index(a) for a in spec.fund.repaying_actors]
@@ -66,10 +68,10 @@ def summary_block(
     for start in range(0, n, SUB_BLOCK):
         sl = slice(start, min(start + SUB_BLOCK, n))
         part = {k: v[sl] for k, v in d.items()}
-        savings = core.savings_block(
+        savings = blocks.savings_block(
             plan, [a[..., sl] for a in avoided], [v[sl] for v in value], cut[sl], dtype=np.float32
         )
-        discount = core.discount_block(plan, part, dtype=np.float32)
+        discount = blocks.discount_block(plan, part, dtype=np.float32)
         npv[:, sl] = np.einsum("tan,tn->an", savings, discount)
         for a, year, name in plan.costs:
             npv[a, sl] -= part[name] * discount[year - 1]
@@ -96,7 +98,7 @@ class _Collector:
         self.savings_sum = np.empty((plan.n_blocks, nt, na))
 
     def views(self, block: int) -> dict[str, np.ndarray]:
-        sl = slice(block * core.BLOCK, block * core.BLOCK + self.plan.block_size(block))
+        sl = slice(block * BLOCK, block * BLOCK + self.plan.block_size(block))
         return {
             "npv": self.npv[:, sl],
             "cumulative": self.cumulative[:, sl],
@@ -116,7 +118,7 @@ class _Collector:
         years = self.plan.years[: spec.fund_horizon]
 
         def ledger(start: int) -> xr.Dataset:
-            sl = slice(start, min(start + core.BLOCK, n))
+            sl = slice(start, min(start + BLOCK, n))
             savings = xr.DataArray(
                 self.repaying[:, sl].T.astype(float), dims=("draw", "year"), coords={"year": years}
             )
@@ -124,7 +126,7 @@ class _Collector:
 
         out = {k: np.empty(n, dtype=bool if k.startswith("full") else float) for k in _FUND_VARS}
         repaid = np.zeros(len(years))
-        starts = range(0, n, core.BLOCK)
+        starts = range(0, n, BLOCK)
         for start, result in zip(starts, pool.map(ledger, starts), strict=True):
             sl = slice(start, start + result.sizes["draw"])
             for k in _FUND_VARS:
@@ -270,7 +272,7 @@ def assemble(
         mode=plan.mode,
         summary_only=True,
         draws=plan.n_draws,
-        block_size=core.BLOCK,
+        block_size=BLOCK,
         random_seed_entropy=str(seed.entropy),
     )
     return tree

@@ -15,15 +15,15 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from simpact.errors import SimpactError
-from simpact.voi import _flat, parameters, sample_dims
+from simpact.base.errors import SimpactError
+from simpact.decision.voi import flat_draws, parameters, sample_dims
 
 
 def _prepare(y: xr.DataArray, inputs: xr.Dataset | xr.DataArray) -> tuple[np.ndarray, xr.DataArray]:
     if not isinstance(y, xr.DataArray):
         raise SimpactError("y must be an xarray.DataArray", field="y")
     dims = sample_dims(y, "y")
-    flat = _flat(y, dims)
+    flat = flat_draws(y, dims)
     if flat.ndim != 1:
         raise SimpactError(
             f"y must have only sample dims; it has {tuple(y.dims)} (select one scenario/actor)",
@@ -56,7 +56,7 @@ def tornado(y: xr.DataArray, inputs: xr.Dataset | xr.DataArray, *, bins: int = 1
     y
         The output (e.g. total NPV), sample dims only.
     inputs
-        Input draws, same sample dims (see :func:`simpact.voi.parameters`).
+        Input draws, same sample dims (see :func:`simpact.decision.voi.parameters`).
     bins
         Equal-count bins per input; ``low``/``high`` are the means of ``y`` in the bottom and
         top bin (10 bins: draws below P10 and above P90, centred on P5 and P95).

@@ -8,8 +8,8 @@ entry-point group          registry it extends                  what the object 
 =========================  ===================================  ==============================
 ``simpact.effects``        ``simpact.effects.DESIGNS``          an effect design
 ``simpact.links``          ``simpact.simulation.EFFECT_LINKS``  an effect link
-``simpact.rules``          ``simpact.fund.RULES``               a repayment rule
-``simpact.distributions``  ``simpact.inputs.DISTRIBUTIONS``     a pydantic ``Distribution``
+``simpact.rules``          ``simpact.components.rules.RULES``               a repayment rule
+``simpact.distributions``  ``simpact.components.distributions.DISTRIBUTIONS``     a pydantic ``Distribution``
 =========================  ===================================  ==============================
 
 The object must have the same shape as the built-in entries of that registry (read them in the
@@ -31,7 +31,7 @@ In the plug-in package's ``pyproject.toml``::
     lognormal_ci = "simpact_mydesign:LogNormalFromInterval"
 
 ``pip install simpact-mydesign`` and the names are available. A distribution plug-in subclasses
-:class:`simpact.inputs.Distribution` with a ``dist: Literal["lognormal_ci"]`` field and
+:class:`simpact.components.distributions.Distribution` with a ``dist: Literal["lognormal_ci"]`` field and
 implements ``mean``, ``bounds`` and ``draw(rng, size)``. Names must not clash with built-in
 entries or other plug-ins: a clash, or an entry point that fails to import, stops simpact with
 one :class:`PluginError` naming the plug-in package.
@@ -41,7 +41,7 @@ from __future__ import annotations
 
 from importlib.metadata import EntryPoint, entry_points
 
-from simpact.errors import SimpactError
+from simpact.base.errors import SimpactError
 
 GROUPS: tuple[str, ...] = (
     "simpact.effects",

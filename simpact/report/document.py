@@ -1,6 +1,6 @@
 """Decision-paper reports: Markdown and self-contained HTML (figures embedded), Swedish or English.
 
-:func:`write_report` writes, into one folder, ``results.nc`` (the whole tree with provenance),
+:func:`write_report` writes, into one folder, ``storage.nc`` (the whole tree with provenance),
 the tables (``summary.csv``, ``savings.csv``, ``effect.csv`` and all of them as sheets of
 ``summary.xlsx``), ``figures/*.png``, ``report.md`` and ``report.html``. Every number in the text
 comes from those tables (the :class:`~simpact.decision.Summary` table, :func:`savings_table`,
@@ -26,10 +26,13 @@ import pandas as pd
 import xarray as xr
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from simpact import i18n, library, plots, results
-from simpact.decision import CI_PROB, Summary
-from simpact.inputs import Distribution, as_dist
-from simpact.spec import load_model
+from simpact import plots
+from simpact.base import i18n, storage
+from simpact.base.constants import CI_PROB
+from simpact.components.distributions import Distribution, as_dist
+from simpact.config import priors
+from simpact.config.loading import load_model
+from simpact.decision.summary import Summary
 
 WORDS = {
     "en": {
@@ -292,7 +295,7 @@ WORDS = {
 """Report words by language (figure words are in :data:`simpact.plots.LABELS`)."""
 
 _ENV = Environment(
-    loader=PackageLoader("simpact", "templates"),
+    loader=PackageLoader("simpact.report", "templates"),
     undefined=StrictUndefined,
     keep_trailing_newline=True,
     autoescape=False,
@@ -561,7 +564,7 @@ def _assumption_rows(sim: xr.DataTree, lang: str, label) -> list[dict[str, str]]
                 )
         cost, factor = spec.unit_cost(outcome)
         if isinstance(outcome.unit_cost, str):
-            entry = library.unit_costs()[outcome.unit_cost]
+            entry = priors.unit_costs()[outcome.unit_cost]
             source = f"{entry.source} ({entry.price_year})"
         else:
             source = w["assumption"]
@@ -723,7 +726,7 @@ def _effect_context(sim: xr.DataTree, lang: str) -> dict | None:
 def _context(sim: xr.DataTree, summary: Summary, lang: str, figures: set[str]) -> dict:
     w = WORDS[lang]
     table = summary.table
-    actors = library.actors()
+    actors = priors.actors()
     msek = lambda v: i18n.msek(v, lang)  # noqa: E731
     pct = lambda v: i18n.percent(v, lang)  # noqa: E731
 
@@ -925,10 +928,10 @@ def write_tables(
     out = Path(out)
     files = {}
     for name, frame in frames.items():
-        with results.atomic_path(out / f"{name}.csv") as tmp:
+        with storage.atomic_path(out / f"{name}.csv") as tmp:
             frame.to_csv(tmp)
         files[name] = out / f"{name}.csv"
-    with results.atomic_path(out / xlsx) as tmp:
+    with storage.atomic_path(out / xlsx) as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
             for name, frame in frames.items():
                 frame.to_excel(writer, sheet_name=name[:31], merge_cells=False)
@@ -957,7 +960,7 @@ def write_report(
     lang
         ``"en"`` or ``"sv"``; defaults to the summary's language.
     save_results
-        Also write ``results.nc`` (off when regenerating a report from saved results).
+        Also write ``storage.nc`` (off when regenerating a report from saved results).
 
     Returns
     -------
@@ -983,17 +986,17 @@ def write_report(
         sim["decision"] = summary.analysis  # the decision stage's output, saved with the rest
     figures = {name: _png(fig) for name, fig in plots.make_figures(sim, summary, lang=lang).items()}
     text_md = render_markdown(sim, summary, lang=lang, figures=set(figures))
-    files = {"results": results.save(sim, out / "results.nc")} if save_results else {}
+    files = {"results": storage.save(sim, out / "storage.nc")} if save_results else {}
     files.update(write_tables(tables(sim, summary), out))
     for name, png in figures.items():
-        with results.atomic_path(out / "figures" / f"{name}.png") as tmp:
+        with storage.atomic_path(out / "figures" / f"{name}.png") as tmp:
             tmp.write_bytes(png)
         files[name] = out / "figures" / f"{name}.png"
     for kind, name, text in (
         ("markdown", "report.md", text_md),
         ("html", "report.html", render_html(text_md, figures, lang=lang)),
     ):
-        with results.atomic_path(out / name) as tmp:
+        with storage.atomic_path(out / name) as tmp:
             tmp.write_text(text, encoding="utf-8")
         files[kind] = out / name
     return files

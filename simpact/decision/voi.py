@@ -34,7 +34,7 @@ from itertools import combinations
 import numpy as np
 import xarray as xr
 
-from simpact.errors import SimpactError
+from simpact.base.errors import SimpactError
 
 SAMPLE_DIMS = ("chain", "draw")
 MAX_PAIRS = 15
@@ -60,7 +60,7 @@ def sample_dims(x: xr.DataArray | xr.Dataset, name: str = "nb") -> tuple[str, ..
     return ("chain", "draw") if "chain" in x.dims else ("draw",)
 
 
-def _flat(x: xr.DataArray, dims: tuple[str, ...]) -> xr.DataArray:
+def flat_draws(x: xr.DataArray, dims: tuple[str, ...]) -> xr.DataArray:
     """Stack the sample dims into one ``sample`` dim placed first."""
     for d in ("chain", "draw"):
         if d in x.coords:
@@ -68,7 +68,7 @@ def _flat(x: xr.DataArray, dims: tuple[str, ...]) -> xr.DataArray:
     return x.stack(sample=dims, create_index=False).transpose("sample", ...)
 
 
-def _check_nb(nb: xr.DataArray) -> tuple[str, ...]:
+def check_nb(nb: xr.DataArray) -> tuple[str, ...]:
     if not isinstance(nb, xr.DataArray):
         raise SimpactError(f"nb must be an xarray.DataArray, not {type(nb).__name__}", field="nb")
     dims = sample_dims(nb)
@@ -103,7 +103,7 @@ def evpi(nb: xr.DataArray) -> xr.DataArray:
     >>> float(evpi(nb))
     0.5
     """
-    dims = _check_nb(nb)
+    dims = check_nb(nb)
     out = nb.max("scenario").mean(dims) - nb.mean(dims).max("scenario")
     return out.assign_attrs(units=nb.attrs.get("units", ""), description="EVPI")
 
@@ -144,7 +144,7 @@ def parameters(inputs: xr.Dataset | xr.DataArray) -> xr.DataArray:
         other = [d for d in da.dims if d not in dims]
         if not set(dims) <= set(da.dims):
             raise SimpactError(f"input {var!r} lacks the sample dims {dims}", field=f"inputs.{var}")
-        flat = _flat(da, dims)
+        flat = flat_draws(da, dims)
         if other:
             flat = flat.stack(_col=other, create_index=False)
             labels = [
@@ -312,7 +312,7 @@ def _fit(x: np.ndarray, y: np.ndarray, *, df: int = 6, pair_df: int = 3) -> _Fit
 
 def _incremental(nb: xr.DataArray, dims: tuple[str, ...]) -> tuple[np.ndarray, list, list]:
     """Incremental net benefit vs the first scenario: ``(sample, rest, scenario-1)``."""
-    flat = _flat(nb, dims)
+    flat = flat_draws(nb, dims)
     rest = [d for d in flat.dims if d not in ("sample", "scenario")]
     flat = flat.transpose("sample", *rest, "scenario")
     v = flat.to_numpy()
@@ -360,7 +360,7 @@ def evppi(
     >>> round(float(evppi(nb, th, groups=["t1"]).sel(group="t1")), 1)   # closed form 0.399
     0.4
     """
-    dims = _check_nb(nb)
+    dims = check_nb(nb)
     params = parameters(inputs)
     n = int(np.prod([nb.sizes[d] for d in dims]))
     if params.sizes["sample"] != n:
@@ -431,7 +431,7 @@ def evsi(
     >>> [round(float(v), 1) for v in r["evsi"]]    # 0 and EVPPI = 0.40
     [0.0, 0.4]
     """
-    dims = _check_nb(nb)
+    dims = check_nb(nb)
     if sample_dims(theta, "theta") != dims or any(theta.sizes[d] != nb.sizes[d] for d in dims):
         raise SimpactError("theta must have the same sample dims and draws as nb", field="theta")
     if not sd_unit > 0:
@@ -441,7 +441,7 @@ def evsi(
         raise SimpactError("sample sizes n must be finite and >= 0", field="n")
     if cost_fixed < 0 or cost_per_unit < 0:
         raise SimpactError("evaluation costs cannot be negative", field="cost")
-    th = _flat(theta, dims)
+    th = flat_draws(theta, dims)
     if th.ndim != 1:
         raise SimpactError(f"theta must be one parameter; it has dims {theta.dims}", field="theta")
     x = th.to_numpy().astype(float)[:, None]

@@ -27,7 +27,7 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
-from simpact import plugins
+from simpact.base import plugins
 
 
 class Distribution(BaseModel):

@@ -23,8 +23,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from simpact import i18n
-from simpact.errors import SimpactError, SpecError
+from simpact.base import i18n
+from simpact.base.errors import SimpactError, SpecError
 
 try:  # typer >= 0.16 vendors click
     from typer._click.exceptions import NoArgsIsHelpError, UsageError
@@ -86,7 +86,7 @@ DrawsOpt = Annotated[
     ),
 ]
 QuietOpt = Annotated[
-    bool, typer.Option("--quiet", "-q", help="No progress bars or messages, only the results.")
+    bool, typer.Option("--quiet", "-q", help="No progress bars or messages, only the storage.")
 ]
 
 
@@ -152,8 +152,8 @@ def _target(model: str, out_dir: Path | None) -> Path:
 
 
 def _load(model: str, data: Path | None):
+    from simpact.config.loading import load_model
     from simpact.data import load_followup
-    from simpact.spec import load_model
 
     spec = load_model(model)
     table = load_followup(spec) if data is None else load_followup(data, spec=spec)
@@ -161,7 +161,7 @@ def _load(model: str, data: Path | None):
 
 
 def _fit(spec, table, seed: int, quiet: bool):
-    from simpact import rng
+    from simpact.base import rng
     from simpact.effects import fit_effects
 
     if _showing(quiet):
@@ -174,8 +174,8 @@ def _fit(spec, table, seed: int, quiet: bool):
 def _simulate_and_report(
     spec, post, *, seed: int, draws: int | None, lang: str, out_dir: Path, quiet: bool, start: float
 ) -> None:
-    from simpact import rng
-    from simpact.decision import summarize
+    from simpact.base import rng
+    from simpact.decision.summary import summarize
     from simpact.pipeline import simulate
     from simpact.report import write_report
 
@@ -222,7 +222,7 @@ def run(
 ) -> None:
     """Do a whole appraisal: fit the effect, simulate savings, apply the fund, write the report.
 
-    Writes results.nc, summary tables (.csv and .xlsx), figures and report.html / report.md.
+    Writes storage.nc, summary tables (.csv and .xlsx), figures and report.html / report.md.
     """
     _appraise(
         model,
@@ -248,7 +248,7 @@ def fit(
     Stops with exit status 2 if the sampler did not converge. Pass posterior.nc to
     `simpact simulate --posterior` (with the same --seed, the numbers equal `simpact run`'s).
     """
-    from simpact import results
+    from simpact.base import storage
     from simpact.effects import ESS_MIN, RHAT_MAX
     from simpact.report import diagnostics_table, write_tables
 
@@ -259,7 +259,7 @@ def fit(
     post = _fit(spec, table, seed, quiet)
     post.attrs.update(random_seed=int(seed), spec_source=spec.source)
     with _stage("Writing the posterior and the diagnostics", quiet):
-        files = {"posterior": results.save(post, target / "posterior.nc")}
+        files = {"posterior": storage.save(post, target / "posterior.nc")}
         diag = diagnostics_table(post)
         files.update(write_tables({"diagnostics": diag}, target, xlsx="diagnostics.xlsx"))
     shown = Table(title=f"{spec.intervention.name}: {spec.effect.design}")
@@ -303,7 +303,7 @@ def simulate(
 
     Writes the same files as `simpact run`.
     """
-    from simpact.spec import load_model
+    from simpact.config.loading import load_model
 
     if posterior is None:
         _appraise(
@@ -333,12 +333,12 @@ def simulate(
 
 
 def _read_tree(path: Path, what: str, *, needs: str):
-    from simpact import results
+    from simpact.base import storage
 
     if not path.is_file():
         raise SimpactError("file not found", source=path)
     try:
-        tree = results.load(path)
+        tree = storage.load(path)
     except (OSError, ValueError) as exc:
         raise SimpactError(f"not a simpact {what} file (netCDF): {exc}", source=path) from None
     if needs not in tree.children:
@@ -348,7 +348,7 @@ def _read_tree(path: Path, what: str, *, needs: str):
 
 @app.command()
 def report(
-    results_file: Annotated[Path, typer.Argument(help="A results.nc written by `simpact run`.")],
+    results_file: Annotated[Path, typer.Argument(help="A storage.nc written by `simpact run`.")],
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Folder to write into (default: beside RESULTS).")
     ] = None,
@@ -359,7 +359,7 @@ def report(
 
     Nothing is re-estimated: every number comes from the saved draws.
     """
-    from simpact.decision import summarize
+    from simpact.decision.summary import summarize
     from simpact.report import write_report
 
     start = time.perf_counter()
@@ -391,9 +391,9 @@ def validate(
     ],
 ) -> None:
     """Check model specs (and the data they name) and priors files without fitting anything."""
+    from simpact.config.files import validate_paths
+    from simpact.config.loading import load_model
     from simpact.data import load_followup
-    from simpact.library import validate_paths
-    from simpact.spec import load_model
 
     checked = validate_paths(*paths)
     if not checked:
@@ -441,15 +441,15 @@ def new_spec_text(name: str) -> str:
     >>> 'id = "family_support"' in new_spec_text("Family support")
     True
     """
-    from simpact import library
-    from simpact.spec import load_model
+    from simpact.config import priors
+    from simpact.config.loading import load_model
 
     slug = re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
     if not re.fullmatch(r"[a-z][a-z0-9_]*", slug):
         raise SpecError(
             f"{name!r} does not make a spec id; start with a letter (a-z)", field="NAME"
         )
-    models = library.library_dir("models")
+    models = priors.library_dir("models")
     template = models / "template.toml"
     origin = template if template.is_file() else models / "nata.toml"
     text = origin.read_text(encoding="utf-8")
@@ -487,14 +487,14 @@ def new(
     ),
 ) -> None:
     """Start a new model spec from the bundled template, ready to edit and validate."""
-    from simpact import results
+    from simpact.base import storage
 
     text = new_spec_text(name)
     slug = re.search(r'^id = "([^"]+)"', text, re.MULTILINE).group(1)
     target = folder / f"{slug}.toml"
     if target.exists():
         raise SimpactError("already exists; choose another name or --dir", source=target)
-    with results.atomic_path(target) as tmp:
+    with storage.atomic_path(target) as tmp:
         tmp.write_text(text, encoding="utf-8")
     out.print(f"Wrote {target}. Edit it, then: simpact validate {target}", highlight=False)
 

@@ -1,20 +1,9 @@
-"""Decision summaries: NPV, P(NPV > 0), repayment, payback, value of information, with honest error.
+"""The decision summary: the numbers a decision paper cites, from one simulation's joint draws.
 
 Every number is a summary of the same joint Monte Carlo draws: a mean with its 90 % interval
 (P5–P95 of the draws), and for probabilities the Monte Carlo standard error (MCSE, from ArviZ,
 accounting for the autocorrelation of MCMC draws) with a 90 % Monte Carlo interval; the interval
 bounds of quantities carry their own quantile MCSE (``mcse_lower``, ``mcse_upper``).
-
-Decisions between alternatives work on a net-benefit DataArray with a ``scenario`` dim and
-sample dims ``(chain, draw)`` or a single ``draw`` dim (both accepted everywhere):
-
-* :func:`prob_best`: the probability each alternative is best; with a ``wtp`` dim (from
-  :func:`net_benefit`) or a ``discount_rate`` dim (from :func:`at_discount_rates`) it is the
-  acceptability curve;
-* :func:`frontier`: the acceptability frontier -- the probability that the alternative with the
-  highest *expected* net benefit is best (not the highest curve);
-* :func:`evpi`, :func:`evppi`, :func:`evsi` (from :mod:`simpact.voi`) and :func:`tornado`,
-  :func:`sobol_first` (from :mod:`simpact.sensitivity`), re-exported here.
 """
 
 from __future__ import annotations
@@ -23,255 +12,16 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import arviz as az
 import numpy as np
 import pandas as pd
 import xarray as xr
-from scipy.stats import norm
 
-from simpact import i18n
-from simpact.errors import SimpactError
-from simpact.sensitivity import sobol_first, tornado
-from simpact.voi import _check_nb, evpi, evppi, evsi, parameters, sample_dims
-
-__all__ = [
-    "CI_PROB",
-    "Summary",
-    "at_discount_rates",
-    "draws_needed",
-    "evpi",
-    "evppi",
-    "evsi",
-    "followup_value",
-    "frontier",
-    "mcse",
-    "mcse_quantile",
-    "net_benefit",
-    "npv",
-    "parameters",
-    "payback_year",
-    "prob_best",
-    "probability",
-    "sobol_first",
-    "summarize",
-    "summarize_portfolio",
-    "tornado",
-    "uncertain_inputs",
-]
-
-CI_PROB = 0.90
-"""The one interval used everywhere: 90 % equal-tailed (P5–P95)."""
-SAMPLE_DIMS = ("chain", "draw")
-_Z = float(norm.ppf(0.5 + CI_PROB / 2))
-
-
-def npv(present_value: xr.DataArray) -> xr.DataArray:
-    """Net present value: discounted net cash flows summed over ``year``."""
-    return present_value.sum("year").assign_attrs(units=present_value.attrs.get("units", "SEK"))
-
-
-def payback_year(present_value: xr.DataArray) -> xr.DataArray:
-    """First year from which cumulative discounted net benefit stays >= 0 (NaN if never).
-
-    Examples
-    --------
-    >>> pv = xr.DataArray([[-3.0, 1.0, 1.0, 2.0]], dims=("draw", "year"),
-    ...                   coords={"year": [1, 2, 3, 4]})
-    >>> payback_year(pv).values.tolist()
-    [4.0]
-    """
-    cum = present_value.cumsum("year")
-    negative = cum < 0
-    # years after the last negative cumulative value; never if the last year is negative
-    last_negative = negative.cumsum("year").idxmax("year").where(negative.any("year"), 0)
-    year = last_negative + 1
-    return year.where(~negative.isel(year=-1)).astype(float).assign_attrs(units="project year")
-
-
-def _chains(x: xr.DataArray) -> xr.DataArray:
-    """``x`` with sample dims ``(chain, draw)`` (a lone ``draw`` dim becomes one chain)."""
-    dims = sample_dims(x, "draws")
-    return x if dims == SAMPLE_DIMS else x.expand_dims(chain=1)
-
-
-def mcse(x: xr.DataArray) -> xr.DataArray:
-    """Monte Carlo standard error of the mean of ``x`` over its sample dims (ArviZ).
-
-    Examples
-    --------
-    >>> x = xr.DataArray(np.random.default_rng(0).normal(size=(4, 1000)), dims=("chain", "draw"))
-    >>> 0.01 < float(mcse(x)) < 0.02                      # about 1 / sqrt(4000)
-    True
-    """
-    x = _chains(x).astype(float)
-    if x.sizes["draw"] * x.sizes["chain"] < 4 or float(x.std()) == 0:
-        return xr.zeros_like(x.isel(chain=0, draw=0, drop=True))
-    return az.mcse(x, method="mean")
-
-
-def mcse_quantile(x: xr.DataArray, prob: float) -> xr.DataArray:
-    """Monte Carlo standard error of the ``prob`` quantile of ``x`` (ArviZ ``method="quantile"``).
-
-    Examples
-    --------
-    >>> x = xr.DataArray(np.random.default_rng(0).normal(size=(4, 1000)), dims=("chain", "draw"))
-    >>> 0.02 < float(mcse_quantile(x, 0.05)) < 0.06
-    True
-    """
-    x = _chains(x).astype(float)
-    if x.sizes["draw"] * x.sizes["chain"] < 4 or float(x.std()) == 0:
-        return xr.zeros_like(x.isel(chain=0, draw=0, drop=True))
-    return az.mcse(x, method="quantile", prob=prob)
-
-
-def probability(event: xr.DataArray) -> tuple[float, float]:
-    """Share of draws where ``event`` holds, and its Monte Carlo standard error."""
-    dims = sample_dims(event, "event")
-    return float(event.mean(dims)), float(mcse(event))
-
-
-def draws_needed(x: xr.DataArray, *, target: float, quantile: float | None = None) -> int:
-    """Draws needed for the MCSE of the mean (or a ``quantile``) of ``x`` to reach ``target``.
-
-    MCSE falls as one over the square root of the (effective) number of draws, so
-    ``n_needed = n · (mcse / target)²``, rounded up; autocorrelation of MCMC draws is accounted
-    for because the current MCSE already includes it.
-
-    Examples
-    --------
-    >>> event = xr.DataArray(np.random.default_rng(0).random(1000) < 0.5, dims="draw")
-    >>> 8000 < draws_needed(event, target=0.005) < 12000   # sqrt(0.25 / n) = 0.005 at n = 10 000
-    True
-    """
-    if not target > 0:
-        raise SimpactError(f"target precision must be > 0, got {target}", field="target")
-    n = int(np.prod([x.sizes[d] for d in sample_dims(x, "x")]))
-    se = float(mcse(x) if quantile is None else mcse_quantile(x, quantile))
-    return int(np.ceil(n * (se / target) ** 2))
-
-
-def prob_best(nb: xr.DataArray) -> xr.DataArray:
-    """Probability that each alternative has the highest net benefit.
-
-    Ties go to the first scenario listed. With a ``wtp`` or ``discount_rate`` dim this is the
-    acceptability curve of each alternative.
-
-    Parameters
-    ----------
-    nb
-        Net benefit with a ``scenario`` dim and sample dims ``(chain, draw)`` or ``(draw,)``.
-
-    Returns
-    -------
-    xarray.DataArray
-        Over ``scenario`` (and any other dims of ``nb``); sums to 1 over ``scenario``.
-
-    Examples
-    --------
-    >>> nb = xr.DataArray([[1, 0], [1, 0], [1, 0], [-10, 0]], dims=("draw", "scenario"),
-    ...                   coords={"scenario": ["a", "b"]})
-    >>> prob_best(nb).values.tolist()
-    [0.75, 0.25]
-    """
-    dims = _check_nb(nb)
-    best = nb.argmax("scenario")
-    scen = xr.DataArray(np.arange(nb.sizes["scenario"]), dims="scenario")
-    out = (best == scen).mean(dims)
-    if "scenario" in nb.coords:
-        out = out.assign_coords(scenario=nb["scenario"])
-    return out.transpose("scenario", ...).assign_attrs(units="1", description="P(best)")
-
-
-def frontier(nb: xr.DataArray) -> xr.Dataset:
-    """The acceptability frontier: P(best) of the alternative with the highest *mean* NB.
-
-    This is not the highest acceptability curve: an alternative can be most often best yet have
-    a lower expected net benefit (a rare large loss), and the decision rule under uncertainty is
-    to pick the highest expectation.
-
-    Returns
-    -------
-    xarray.Dataset
-        ``optimal`` (the scenario with the highest mean), ``probability`` (its P(best)) and
-        ``expected`` (its mean net benefit), over any dims of ``nb`` besides sample and scenario.
-
-    Examples
-    --------
-    >>> nb = xr.DataArray([[1, 0], [1, 0], [1, 0], [-10, 0]], dims=("draw", "scenario"),
-    ...                   coords={"scenario": ["a", "b"]})
-    >>> f = frontier(nb)
-    >>> str(f["optimal"].values), float(f["probability"])
-    ('b', 0.25)
-    """
-    dims = _check_nb(nb)
-    mean = nb.mean(dims)
-    pick = mean.argmax("scenario")
-    p = prob_best(nb)
-    labels = (
-        nb["scenario"].to_numpy() if "scenario" in nb.coords else np.arange(nb.sizes["scenario"])
-    )
-    out = xr.Dataset(
-        {
-            "optimal": xr.DataArray(labels[pick.to_numpy()], dims=pick.dims, coords=pick.coords),
-            "probability": p.isel(scenario=pick, drop=True).assign_attrs(units="1"),
-            "expected": mean.isel(scenario=pick, drop=True).assign_attrs(
-                units=nb.attrs.get("units", "")
-            ),
-        }
-    )
-    return out
-
-
-def net_benefit(
-    money: xr.DataArray, outcome: xr.DataArray | None = None, *, wtp: Sequence[float] | float = 0.0
-) -> xr.DataArray:
-    """Net benefit with a non-monetised outcome valued at a willingness to pay.
-
-    ``money + wtp · outcome``, over a new dim ``wtp``.
-
-    Parameters
-    ----------
-    money
-        Monetary net benefit (e.g. NPV) per draw and scenario.
-    outcome
-        The non-monetised outcome per draw and scenario (e.g. pupils back in school).
-    wtp
-        Values of one unit of ``outcome`` (SEK per unit); becomes dim ``wtp``.
-
-    Examples
-    --------
-    >>> m = xr.DataArray([[-1.0, 0.0]], dims=("draw", "scenario"))
-    >>> o = xr.DataArray([[2.0, 0.0]], dims=("draw", "scenario"))
-    >>> net_benefit(m, o, wtp=[0, 1]).sel(scenario=0).values.ravel().tolist()
-    [-1.0, 1.0]
-    """
-    lam = xr.DataArray(np.atleast_1d(np.asarray(wtp, dtype=float)), dims="wtp")
-    lam = lam.assign_coords(wtp=lam.values)
-    out = money + (lam * outcome if outcome is not None else 0 * lam)
-    return out.assign_attrs(units=money.attrs.get("units", "SEK"))
-
-
-def at_discount_rates(net: xr.DataArray, *, rates: Sequence[float]) -> xr.DataArray:
-    """Present value of yearly net cash flows at each discount rate (dim ``discount_rate``).
-
-    End-of-year timing: a flow in project year ``t`` is divided by ``(1 + r) ** t``.
-
-    Examples
-    --------
-    >>> net = xr.DataArray([[-100.0, 110.0]], dims=("draw", "year"), coords={"year": [0, 1]})
-    >>> (at_discount_rates(net, rates=[0.0, 0.1]).values.round(6) + 0.0).tolist()
-    [[10.0, 0.0]]
-    """
-    if "year" not in net.dims:
-        raise SimpactError(f"net needs a 'year' dim; it has {tuple(net.dims)}", field="net")
-    r = np.atleast_1d(np.asarray(rates, dtype=float))
-    if (r <= -1).any():
-        raise SimpactError("discount rates must be > -1", field="rates")
-    rate = xr.DataArray(r, dims="discount_rate", coords={"discount_rate": r})
-    factor = (1 + rate) ** -net["year"].astype(float)
-    out = (net.drop_vars("calendar_year", errors="ignore") * factor).sum("year")
-    return out.assign_attrs(units=net.attrs.get("units", "SEK"))
-
+from simpact.base import i18n
+from simpact.base.constants import CI_PROB
+from simpact.base.errors import SimpactError
+from simpact.decision.metrics import Z_90, mcse, mcse_quantile, npv, payback_year, probability
+from simpact.decision.sensitivity import tornado
+from simpact.decision.voi import evpi, evppi, evsi, parameters, sample_dims
 
 BREAKEVEN_YEARS = 4
 """The Swedish electoral period: break-even within it is Nilsson & Wadeskog's test."""
@@ -350,8 +100,8 @@ def _row(draws: xr.DataArray, units: str, *, kind: str = "quantity") -> dict:
         p, se = probability(draws)
         return {
             "mean": p,
-            "lower": max(0.0, p - _Z * se),
-            "upper": min(1.0, p + _Z * se),
+            "lower": max(0.0, p - Z_90 * se),
+            "upper": min(1.0, p + Z_90 * se),
             "interval": _MC_INTERVAL,
             "mcse": se,
             "units": "1",
@@ -604,7 +354,7 @@ def followup_value(
     the number of extra pupils per arm (extending the follow-up of a cohort of ``k`` pupils a
     year by ``m`` years gives ``n = k·m``). By default ``sd_unit`` is that of a risk difference,
     ``sqrt(p1 (1 − p1) + p0 (1 − p0))`` at the posterior mean risks of the fit; see
-    :func:`simpact.voi.evsi` for the method.
+    :func:`simpact.decision.voi.evsi` for the method.
 
     Returns
     -------

@@ -1,0 +1,227 @@
+"""Figures from a results tree: the :data:`FIGURES` registry picks each figure's inputs out of a
+results tree and its :class:`~simpact.decision.Summary` (an entry returns ``None`` when its
+inputs are missing); :func:`make_figures` draws every figure that applies."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import xarray as xr
+from matplotlib.figure import Figure
+from scipy import stats
+
+from simpact.decision.summary import Summary
+from simpact.plots.figures import (
+    LABELS,
+    acceptability,
+    diagnostics,
+    effect_posterior,
+    evppi_bars,
+    fan_chart,
+    fund_balance,
+    npv_distribution,
+    repayment,
+    tornado,
+)
+
+PRIOR_DENSITIES: dict[str, Callable[..., object]] = {
+    "Normal": lambda mu=0.0, sigma=1.0: stats.norm(mu, sigma),
+    "StudentT": lambda nu, mu=0.0, sigma=1.0: stats.t(nu, mu, sigma),
+    "Cauchy": lambda alpha=0.0, beta=1.0: stats.cauchy(alpha, beta),
+    "Laplace": lambda mu=0.0, b=1.0: stats.laplace(mu, b),
+    "Logistic": lambda mu=0.0, s=1.0: stats.logistic(mu, s),
+}
+"""Densities (scipy) of the PyMC priors a report can overlay, by PyMC name."""
+
+
+def effect_prior(sim: xr.DataTree, name: str = "effect"):
+    """The frozen scipy density of parameter ``name``'s prior (the spec's override, else the
+    prior the fit recorded in ``fit.attrs["priors"]``), or None when it is not known.
+
+    Examples
+    --------
+    >>> sim = xr.DataTree()
+    >>> prior = {"dist": "Normal", "kwargs": {"mu": -0.3, "sigma": 0.2}}
+    >>> sim.attrs["spec"] = json.dumps({"effect": {"design": "did", "priors": {"effect": prior}}})
+    >>> float(effect_prior(sim).mean())
+    -0.3
+    """
+    spec = json.loads(sim.attrs.get("spec", "{}") or "{}")
+    effect = spec.get("effect", {})
+    prior = effect.get("priors", {}).get(name)
+    if prior is None and "fit" in sim.children:
+        prior = sim["fit"].attrs.get("priors", {}).get(name)  # the priors the fit used
+    if not prior or prior.get("dist") not in PRIOR_DENSITIES:
+        return None
+    try:
+        return PRIOR_DENSITIES[prior["dist"]](**prior.get("kwargs", {}))
+    except TypeError:
+        return None
+
+
+def _has(sim: xr.DataTree, group: str, *names: str) -> bool:
+    try:
+        node = sim[group]
+    except KeyError:
+        return False
+    return isinstance(node, xr.DataTree) and all(n in node.data_vars for n in names)
+
+
+def _actor_labels(sim: xr.DataTree, lang: str) -> dict[str, str]:
+    from simpact.config import priors
+
+    return {k: getattr(a.label, lang) for k, a in priors.actors().items()}
+
+
+def _effect_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | None:
+    if not _has(sim, "fit/posterior", "effect"):
+        return None
+    scales = sim["fit"].attrs.get("effect_scales", [])
+    xlabel = LABELS[lang]["log_odds_ratio" if "log_odds_ratio" in scales else "effect_param"]
+    return effect_posterior(
+        sim["fit/posterior/effect"], prior=effect_prior(sim), xlabel=xlabel, lang=lang
+    )
+
+
+def _diagnostics_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | None:
+    if not _has(sim, "fit/posterior"):
+        return None
+    # the variables the convergence gate checked: the plot and the report's verdict agree
+    post = sim["fit/posterior"]
+    gated = sim["fit"].attrs.get("effect_scales", [])
+    names = [v for v in gated if v in post.data_vars][:4]
+    return diagnostics(sim["fit"], var_names=names or None, lang=lang)
+
+
+def _fan_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | None:
+    if not _has(sim, "cashflows", "savings", "costs", "discount_factor"):
+        return None
+    cf = sim["cashflows"].to_dataset()
+    disc = cf["discount_factor"]
+    title = f"{sim.attrs.get('intervention_name', '')}: {LABELS[lang]['fan_title']}"
+    return fan_chart(
+        cf["savings"] * disc,
+        cf["costs"] * disc,
+        price_year=sim.attrs.get("price_year", ""),
+        labels=_actor_labels(sim, lang),
+        title=title,
+        lang=lang,
+    )
+
+
+def balance(sim: xr.DataTree) -> xr.DataArray:
+    """The fund part's balance from this project per year: repaid minus drawn, cumulated (SEK).
+
+    Uses ``fund["balance"]`` when the fund stage provides one.
+
+    Examples
+    --------
+    >>> fund = xr.Dataset({"repaid": ("year", [0.0, 0.0, 1.0]), "drawn": ("year", [1.0, 0.0, 0.0])},
+    ...                   coords={"year": [1, 2, 3]})
+    >>> balance(xr.DataTree.from_dict({"fund": fund})).values.tolist()
+    [-1.0, -1.0, 0.0]
+    """
+    fund = sim["fund"].to_dataset()
+    if "balance" in fund:
+        return fund["balance"]
+    out = (fund["repaid"] - fund["drawn"]).cumsum("year")
+    return out.assign_attrs(units=fund["repaid"].attrs.get("units", "SEK"))
+
+
+def _balance_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | None:
+    if not (_has(sim, "fund", "balance") or _has(sim, "fund", "repaid", "drawn")):
+        return None
+    return fund_balance(balance(sim), price_year=sim.attrs.get("price_year", ""), lang=lang)
+
+
+def _repayment_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | None:
+    if not _has(sim, "fund", "repaid", "principal") or "repaid_share" not in summary.draws:
+        return None
+    fund = sim["fund"].to_dataset()
+    return repayment(
+        fund["repaid"],
+        principal=float(fund["principal"]),
+        last_instalment_year=int(fund.attrs["last_instalment_year"]),
+        repaid_share=summary.draws["repaid_share"],
+        horizon=int(fund.attrs["horizon"]),
+        p_on_schedule=summary.value("p_full_on_schedule", "fund"),
+        lang=lang,
+    )
+
+
+def _npv_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | None:
+    if "npv" not in summary.draws:
+        return None
+    return npv_distribution(
+        summary.draws["npv"].sel(actor="total"),
+        p_positive=summary.value("p_npv_positive", "total"),
+        price_year=sim.attrs.get("price_year", ""),
+        lang=lang,
+    )
+
+
+def _tornado_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | None:
+    if not _has(sim, "decision", "tornado"):
+        return None
+    df = sim["decision/tornado"].transpose("parameter", "bound").to_pandas()
+    base = sim["decision"].attrs.get("tornado_base")
+    return tornado(
+        df,
+        base=None if base is None else float(base),
+        price_year=sim.attrs.get("price_year", ""),
+        lang=lang,
+    )
+
+
+def _acceptability_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | None:
+    if not _has(sim, "decision", "acceptability"):
+        return None
+    return acceptability(sim["decision/acceptability"], lang=lang)
+
+
+def _evppi_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | None:
+    if not _has(sim, "decision", "evppi"):
+        return None
+    dec = sim["decision"]
+    evpi = float(dec["evpi"]) if "evpi" in dec.data_vars else None
+    return evppi_bars(
+        dec["evppi"].to_pandas(), evpi=evpi, price_year=sim.attrs.get("price_year", ""), lang=lang
+    )
+
+
+FigureMaker = Callable[[xr.DataTree, Summary, str], Figure | None]
+
+FIGURES: dict[str, FigureMaker] = {
+    "effect_posterior": _effect_figure,
+    "rank_plot": _diagnostics_figure,
+    "fan_chart": _fan_figure,
+    "npv_distribution": _npv_figure,
+    "fund_balance": _balance_figure,
+    "repayment": _repayment_figure,
+    "tornado": _tornado_figure,
+    "acceptability": _acceptability_figure,
+    "evppi": _evppi_figure,
+}
+"""Report figures by file stem: ``make(sim, summary, lang)`` returns a Figure, or None when the
+tree does not hold that figure's inputs (the report then leaves it out)."""
+
+
+def make_figures(sim: xr.DataTree, summary: Summary, *, lang: str = "en") -> dict[str, Figure]:
+    """Every report figure whose inputs are in ``sim`` / ``summary``, by file stem.
+
+    Examples
+    --------
+    >>> import simpact as sp
+    >>> spec = sp.load_model("nata")
+    >>> post = sp.fit_effects(spec, sp.load_followup(spec), random_seed=1)  # doctest: +SKIP
+    >>> sim = sp.simulate(spec, post, random_seed=2)  # doctest: +SKIP
+    >>> sorted(make_figures(sim, sp.summarize(sim)))  # doctest: +SKIP
+    ['effect_posterior', 'fan_chart', 'fund_balance', 'npv_distribution', 'rank_plot', 'repayment']
+    """
+    figures = {}
+    for name, make in FIGURES.items():
+        fig = make(sim, summary, lang)
+        if fig is not None:
+            figures[name] = fig
+    return figures
