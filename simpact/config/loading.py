@@ -6,6 +6,7 @@ naming the file and the dotted field.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -96,3 +97,15 @@ def load_model(spec: str | Path | dict | ModelSpec) -> ModelSpec:
     model.locate(source=source, base=base, raw=raw)
     check_spec(model)
     return model
+
+
+def spec_of(tree) -> ModelSpec | None:
+    """The spec a results tree was simulated from (its root ``attrs["spec"]``), or ``None``.
+
+    The one place a saved spec is read back: reports, summaries and the command line ask this
+    rather than parsing the JSON themselves.
+    """
+    text = tree.attrs.get("spec") if tree is not None else None
+    if not text:
+        return None
+    return load_model(json.loads(text))
