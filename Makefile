@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo models test test-slow bench lint data clean
+.PHONY: demo models test test-fast test-integration test-slow bench lint data clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,8 +21,13 @@ demo: $(STAMP)            ## appraise the bundled NÄTA example; writes out/nata
 models: $(STAMP)          ## appraise every bundled model at full size; writes out/<model>/
 	@for m in nata fotosyntes star_for_life minimili; do $(BIN)/simpact run $$m --quiet --out out/$$m || exit 1; done
 
-test: $(STAMP)            ## the default (fast) test suite
+test: test-fast test-integration   ## what CI runs: the default tier, then the integration tier
+
+test-fast: $(STAMP)       ## the default tier: logic and doctests, fits with a mock sampler (no MCMC)
 	$(BIN)/python -m pytest
+
+test-integration: $(STAMP)  ## real sampling (nutpie), the wheel, dask and the browser
+	$(BIN)/python -m pytest -m "integration and not slow"
 
 test-slow: $(STAMP)       ## real sampling at full size, recovery and calibration
 	$(BIN)/python -m pytest -m slow

@@ -22,7 +22,8 @@ import numpy as np
 import xarray as xr
 
 from simpact import decision, fund
-from simpact.decision.voi import _incremental, _unfitted
+from simpact.decision.regression import unfitted
+from simpact.decision.voi import incremental_benefit
 
 PHI0 = 1 / np.sqrt(2 * np.pi)
 
@@ -45,12 +46,12 @@ def evppi_speed() -> dict:
     inputs = xr.Dataset({f"t{i}": ("draw", t[i]) for i in range(k)})
     groups = {f"t{i}": [f"t{i}"] for i in range(k)} | {"t0-t3": [f"t{i}" for i in range(4)]}
     seconds = timed(lambda: decision.evppi(nb, inputs, groups=groups))
-    inc, _, _ = _incremental(nb, ("draw",))
+    inc, _, _ = incremental_benefit(nb, ("draw",))
 
     def plain():
         for cols in groups.values():
             x = np.stack([t[int(c[1:])] for c in cols], 1)
-            design = _unfitted(x).design(x)
+            design = unfitted(x).design(x)
             np.linalg.lstsq(np.column_stack([np.ones(n), design]), inc, rcond=None)
 
     baseline = timed(plain)

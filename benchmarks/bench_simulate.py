@@ -130,12 +130,11 @@ def make_posterior(seed: int = 0) -> xr.DataTree:
 
 def baseline(plan, seed) -> np.ndarray:
     """Straightforward dense implementation on the same input draws; returns NPV (actor, draw)."""
-    from simpact.fund import repay
-    from simpact.simulation import core
-    from simpact.simulation.summary import QUANTILES, _due
+    from simpact.simulation import blocks
+    from simpact.simulation.summary import QUANTILES
 
     spec = plan.spec
-    parts = [core.draw_block(plan, seed, i) for i in range(plan.n_blocks)]
+    parts = [blocks.draw_block(plan, seed, i) for i in range(plan.n_blocks)]
     d = {k: np.concatenate([p[0][k] for p in parts]) for k in parts[0][0]}
     e = {k: np.concatenate([p[1][k] for p in parts]) for k in parts[0][1]}
     n, years = plan.n_draws, plan.years
@@ -149,7 +148,7 @@ def baseline(plan, seed) -> np.ndarray:
     for k, o in enumerate(plan.outcomes):
         timing[k, o.lags] = o.timing
         needs = {key: d[f"{o.name}.{key}"] for key in o.link.needs}
-        per_person[:, k] = o.link.per_person(core._effect(plan, o, d, e), needs)
+        per_person[:, k] = o.link.per_person(blocks.signed_effect(plan, o, d, e), needs)
         value[:, k] = d[f"{o.name}.quantity"] * o.price_factor * d[f"{o.name}.unit_cost"]
         if o.persistence.kind == "geometric":
             persist[:, k] = d[f"{o.persistence_prefix}retention"][:, None] ** lags
@@ -162,7 +161,7 @@ def baseline(plan, seed) -> np.ndarray:
                 intake[y + lag - 1, lag] = size
     reached = np.einsum("tl,kl,nkl->ntk", intake, timing, persist)
     avoided = per_person[:, None, :] * reached
-    savings = core.haircut(d)[:, None, None] * np.einsum(
+    savings = blocks.haircut(d)[:, None, None] * np.einsum(
         "ntk,nk,ka->nta", avoided, value, plan.payers
     )
     costs = np.zeros((n, nt, len(plan.actors)))
@@ -181,7 +180,7 @@ def baseline(plan, seed) -> np.ndarray:
         dims=("draw", "year"),
         coords={"year": years},
     )
-    repay(sav, due=_due(spec), rule=spec.fund.rule, horizon=spec.fund_horizon)
+    plan.fund.repay(sav)
     return npv.T
 
 

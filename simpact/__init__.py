@@ -29,7 +29,7 @@ _LAZY = {
     "run": "simpact.pipeline",
     "simulate": "simpact.pipeline",
     "summarize": "simpact.decision.summary",
-    "write_report": "simpact.report.document",
+    "write_report": "simpact.report.write",
 }
 
 __all__ = [

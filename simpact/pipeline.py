@@ -1,16 +1,16 @@
 """The whole appraisal: spec -> data -> effect fit -> cash flows -> fund -> summary -> report.
 
 :func:`simulate` joins the simulation and fund stages and stamps provenance on the result;
-:func:`run` does everything from a spec path and is what ``simpact run`` and ``simpact demo``
-call. One integer seed at the top is split into named streams (``fit``, ``simulate``), so
-changing the simulation never shifts the effect draws, and vice versa.
+:func:`run` does everything from a spec and is what ``simpact run`` and ``simpact demo`` call.
+Every stochastic function takes the caller's one seed and draws from its own named stream of it
+(``fit``, ``simulate``), so ``run(spec, random_seed=S)`` equals ``fit_effects(..., random_seed=S)``
+followed by ``simulate(..., random_seed=S)``, and each equals the command line with ``--seed S``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import platform
-import sys
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,32 +18,20 @@ import pandas as pd
 import xarray as xr
 
 from simpact.base import rng
-from simpact.base.version import __version__
-from simpact.config import priors
+from simpact.base.constants import DEFAULT_SEED
+from simpact.base.provenance import Provenance
 from simpact.config.loading import load_model
+from simpact.config.priors import priors_sha256
 from simpact.config.spec import ModelSpec
-from simpact.data import load_followup
+from simpact.data.reading import load_followup
 from simpact.decision.summary import Summary, summarize
 from simpact.effects import fit_effects
 from simpact.fund.ledger import apply_fund
 from simpact.simulation import simulate_cashflows
 
-DEFAULT_SEED = 20251123
-"""Seed used by ``simpact demo`` and ``simpact run`` when none is given."""
-
-
-def _priors_sha256() -> str:
-    """One hash over every priors file read: the bundled folder and any user folders."""
-    h = hashlib.sha256()
-    for folder in priors.priors_path():
-        for path in sorted(folder.glob("*.toml")):
-            h.update(path.name.encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()
-
 
 def simulate(
-    spec: ModelSpec,
+    spec: ModelSpec | str | Path | dict,
     posterior: xr.DataTree | None,
     *,
     random_seed: rng.SeedLike = None,
@@ -54,12 +42,13 @@ def simulate(
     Parameters
     ----------
     spec
-        The validated spec.
+        The validated spec (or anything :func:`simpact.load_model` reads).
     posterior
         The effect fit from :func:`simpact.fit_effects`, or ``None`` when every outcome takes
         its effect from an ``effect_prior`` (then ``draws`` is required).
     random_seed
-        Seed for the uncertain inputs (and resampling, if ``draws`` is given).
+        The run's seed; the simulation draws from its ``simulate`` stream, so the same seed gives
+        the numbers of ``simpact simulate --seed`` and of :func:`run`.
     draws
         Monte Carlo iterations (default: one per posterior draw).
 
@@ -67,27 +56,25 @@ def simulate(
     -------
     xarray.DataTree
         Groups ``effects``, ``inputs``, ``avoided``, ``cashflows``, ``fund`` and ``fit`` (the
-        posterior), with provenance in the root ``attrs``: simpact version, seed, spec, data
-        and priors hashes, Python and platform.
+        posterior), with its :class:`~simpact.base.provenance.Provenance` in the root ``attrs``.
     """
     spec = load_model(spec)
-    seed = rng.seed_sequence(random_seed)
-    sim = simulate_cashflows(spec, posterior, random_seed=seed, draws=draws)
-    sim = apply_fund(sim, spec.fund, horizon=spec.fund_horizon)
-    fit_attrs = {} if posterior is None else posterior.attrs
-    if posterior is not None:
-        sim["fit"] = posterior
-    sim.attrs.update(
-        simpact_version=__version__,
+    fitted = Provenance.read(posterior) if posterior is not None else None
+    prov, seq = Provenance.of_seed(
+        random_seed,
+        "simulate",
         spec=spec.to_json(),
         spec_source=spec.source,
-        data_sha256=fit_attrs.get("data_sha256", ""),
-        data_source=fit_attrs.get("data_source", ""),
+        data_sha256=fitted.data_sha256 if fitted else "",
+        data_source=fitted.data_source if fitted else "",
         data_synthetic=spec.data.synthetic,
-        priors_sha256=_priors_sha256(),
-        python=sys.version.split()[0],
-        platform=platform.platform(),
+        priors_sha256=priors_sha256(),
     )
+    sim = simulate_cashflows(spec, posterior, random_seed=seq, draws=draws)
+    sim = apply_fund(sim, spec.fund, horizon=spec.fund_horizon)
+    if posterior is not None:
+        sim["fit"] = posterior
+    prov.write(sim)
     return sim
 
 
@@ -100,15 +87,26 @@ class Appraisal:
     files: dict[str, Path]
 
 
+Stage = Callable[[str], AbstractContextManager]
+"""Called with each stage's name (``"read"``, ``"fit"``, ``"simulate"``, ``"write"``) around
+its work, e.g. to show progress; the command line passes one that prints in the chosen language."""
+
+
+def _silent(name: str) -> AbstractContextManager:
+    return nullcontext()
+
+
 def run(
     model: ModelSpec | str | Path | dict,
     *,
     data: str | Path | pd.DataFrame | None = None,
+    posterior: xr.DataTree | None = None,
     out: str | Path | None = None,
     random_seed: int = DEFAULT_SEED,
     draws: int | None = None,
     lang: str = "en",
     progress: bool | None = None,
+    stage: Stage = _silent,
 ) -> Appraisal:
     """Run a whole appraisal from a spec and (optionally) write results and a report.
 
@@ -118,28 +116,38 @@ def run(
         Spec path, bundled model name (``"nata"``), dict or ``ModelSpec``.
     data
         Follow-up data replacing the spec's ``[data] path``.
+    posterior
+        A saved effect fit (from :func:`simpact.fit_effects` or ``simpact fit``): the fit is
+        skipped and the simulation uses it.
     out
         Folder for ``results.nc``, ``summary.csv``, ``report.md``, ``report.html`` and
         ``figures/``; nothing is written if ``None``.
     random_seed
-        One integer for the whole run, split into independent streams per stage.
+        One integer for the whole run; the fit and the simulation draw from its named streams.
     draws
         Monte Carlo iterations (default: one per posterior draw).
     lang
         Report language, ``"en"`` or ``"sv"``.
     progress
         Show a sampling progress bar (default: only on a terminal).
+    stage
+        Called around each stage (see :data:`Stage`).
     """
-    spec = load_model(model)
-    table = load_followup(spec) if data is None else load_followup(data, spec=spec)
-    seed = rng.seed_sequence(random_seed)
-    post = fit_effects(spec, table, random_seed=rng.child(seed, "fit"), progress=progress)
-    sim = simulate(spec, post, random_seed=rng.child(seed, "simulate"), draws=draws)
-    sim.attrs["random_seed"] = int(random_seed)
-    summary = summarize(sim, lang=lang)
+    with stage("read"):
+        spec = load_model(model)
+        table = None
+        if posterior is None:
+            table = load_followup(spec) if data is None else load_followup(data, spec=spec)
+    if posterior is None:
+        with stage("fit"):
+            posterior = fit_effects(spec, table, random_seed=random_seed, progress=progress)
+    with stage("simulate"):
+        sim = simulate(spec, posterior, random_seed=random_seed, draws=draws)
+        summary = summarize(sim, lang=lang)
     files: dict[str, Path] = {}
     if out is not None:
         from simpact.report import write_report
 
-        files = write_report(sim, summary, out, lang=lang)
+        with stage("write"):
+            files = write_report(sim, summary, out, lang=lang)
     return Appraisal(sim=sim, summary=summary, files=files)

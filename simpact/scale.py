@@ -14,9 +14,9 @@ Carlo noise of the inputs they share.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import xarray as xr
@@ -25,7 +25,7 @@ from simpact.base import rng
 from simpact.config.loading import load_model
 from simpact.config.spec import ModelSpec
 from simpact.simulation import summary
-from simpact.simulation.plan import compile_plan
+from simpact.simulation.plan import Plan, compile_plan
 
 
 @contextmanager
@@ -45,18 +45,27 @@ def _client(client=None, address: str | None = None) -> Iterator:
             yield c
 
 
-def _plans(scenarios: Mapping, posterior, draws, mode):
-    plans = {}
-    for name, spec in scenarios.items():
-        spec = load_model(spec)
-        if mode is not None:
-            spec = spec.model_copy(
-                update={"simulation": spec.simulation.model_copy(update={"mode": mode})}
-            )
-        by_name = isinstance(posterior, Mapping) and not isinstance(posterior, xr.DataTree)
-        post = posterior.get(name) if by_name else posterior
-        plans[name] = compile_plan(spec, post, draws=draws)
-    return plans
+def _plans(scenarios: Mapping, posterior, draws, mode) -> dict[str, Plan]:
+    by_name = isinstance(posterior, Mapping) and not isinstance(posterior, xr.DataTree)
+    return {
+        name: compile_plan(
+            load_model(spec), posterior.get(name) if by_name else posterior, draws=draws, mode=mode
+        )
+        for name, spec in scenarios.items()
+    }
+
+
+def _submit(client, plan: Plan, seed) -> Callable[[Iterable[int]], Iterator[dict]]:
+    """Send every block of ``plan`` to the cluster; a mapper yielding their results in order."""
+    shared = client.scatter(plan, broadcast=True)
+    futures = client.map(
+        summary.summary_block,
+        [shared] * plan.n_blocks,
+        [seed] * plan.n_blocks,
+        list(range(plan.n_blocks)),
+        pure=False,
+    )
+    return lambda blocks: (f.result() for f in futures)
 
 
 def sweep(
@@ -97,9 +106,10 @@ def sweep(
     Examples
     --------
     >>> import simpact as sp
+    >>> from simpact.components.distributions import as_dist
     >>> spec = sp.load_model("nata")
     >>> prior = spec.model_copy(update={"outcomes": [
-    ...     o.model_copy(update={"effect": "difference", "effect_prior": sp.inputs.as_dist(
+    ...     o.model_copy(update={"effect": "difference", "effect_prior": as_dist(
     ...         {"dist": "normal", "mean": -0.05, "sd": 0.02})}) for o in spec.outcomes]})
     >>> out = sweep({"a": prior}, None, random_seed=1, draws=500, local=True)
     >>> out["npv"]["npv"].sizes["scenario"]
@@ -107,36 +117,23 @@ def sweep(
     """
     seed = rng.seed_sequence(random_seed)
     plans = _plans(scenarios, posterior, draws, mode)
-    trees = {}
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        if local:
-            for name, plan in plans.items():
-                collector = summary.run_blocks(plan, seed, pool)
-                trees[name] = summary.assemble(
-                    plan, collector, seed, pool, quantiles=quantiles, fund=fund
-                )
-        else:
-            with _client(client, address) as c:
-                futures = {}
-                for name, plan in plans.items():
-                    shared = c.scatter(plan, broadcast=True)
-                    futures[name] = c.map(
-                        summary.summary_block,
-                        [shared] * plan.n_blocks,
-                        [seed] * plan.n_blocks,
-                        list(range(plan.n_blocks)),
-                        pure=False,
-                    )
-                for name, plan in plans.items():
-                    collector = summary.run_blocks(
-                        plan,
-                        seed,
-                        pool,
-                        mapper=lambda blocks, fs=futures[name]: (f.result() for f in fs),
-                    )
-                    trees[name] = summary.assemble(
-                        plan, collector, seed, pool, quantiles=quantiles, fund=fund
-                    )
+    with (
+        ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool,
+        nullcontext() if local else _client(client, address) as c,
+    ):
+        # every scenario's blocks are on the cluster before the first is collected
+        mappers = {name: None if local else _submit(c, plan, seed) for name, plan in plans.items()}
+        trees = {
+            name: summary.assemble(
+                plan,
+                summary.run_blocks(plan, seed, pool, mapper=mappers[name]),
+                seed,
+                pool,
+                quantiles=quantiles,
+                fund=fund,
+            )
+            for name, plan in plans.items()
+        }
     return _stack(trees)
 
 

@@ -17,9 +17,12 @@ from simpact import report
 from simpact.decision import summarize
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium", path="/usr/bin")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="chromium is not installed (.ci/run installs Debian's `chromium`)"
-)
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="chromium is not installed (.ci/run installs Debian's `chromium`)"
+    ),
+]
 
 FLAGS = [
     "--headless",

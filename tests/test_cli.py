@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -33,7 +34,7 @@ def write(tmp_path: Path, text: str, name: str = "model.toml") -> Path:
     return path
 
 
-def test_demo_writes_report_and_prints_summary(monkeypatch, capsys, tmp_path, nata_posterior):
+def test_demo_writes_report_and_prints_summary(monkeypatch, capsys, tmp_path, mock_sampler):
     out = tmp_path / "demo"
     code, stdout, _ = invoke(monkeypatch, capsys, "demo", "--out", str(out), "--quiet")
     assert code == 0
@@ -142,32 +143,45 @@ def test_negative_count(monkeypatch, capsys, tmp_path, spec_text):
 
 def test_unknown_bundled_model(monkeypatch, capsys, tmp_path):
     assert_bad_input(
-        monkeypatch, capsys, tmp_path, ["run", "no_such_model"], "no_such_model", "file not found"
+        monkeypatch,
+        capsys,
+        tmp_path,
+        ["run", "no_such_model"],
+        "no_such_model",
+        "no bundled model",
+        "nata",
     )
 
 
 def test_validate(monkeypatch, capsys, tmp_path, spec_text):
     good = write(tmp_path, spec_text, "good.toml")
     code, stdout, _ = invoke(monkeypatch, capsys, "validate", str(good))
-    assert code == 0 and f"ok  model           {good}" in stdout
+    assert code == 0 and re.search(rf"^ok +model +{re.escape(str(good))}$", stdout, re.M)
     bad = write(
         tmp_path,
         spec_text.replace("social_services = 1.0 }", "social_services = 0.9 }", 1),
         "bad.toml",
     )
-    code, _, stderr = invoke(monkeypatch, capsys, "validate", str(bad))
-    assert code == 2 and "outcomes.0.payers" in stderr and "sum to 1" in stderr
+    code, stdout, stderr = invoke(monkeypatch, capsys, "validate", str(good), str(bad))
+    assert code == 2 and "1 of 2 files failed" in stderr
+    assert re.search(r"^ok .*good\.toml$", stdout, re.M)  # every file is checked and reported
+    assert re.search(r"^error .*bad\.toml: outcomes\.0 \(\w+\)\.payers: .*sum to 1", stdout, re.M)
 
 
 def test_validate_priors_folder(monkeypatch, capsys, tmp_path):
     from simpact.config.toml import library_dir
 
     code, stdout, _ = invoke(monkeypatch, capsys, "validate", str(library_dir("priors")))
-    assert code == 0 and "ok  unit_costs" in stdout and "ok  cpi" in stdout
+    assert (
+        code == 0
+        and re.search(r"^ok +unit_costs ", stdout, re.M)
+        and re.search(r"^ok +cpi ", stdout, re.M)
+    )
     bad = tmp_path / "costs.toml"
     bad.write_text(
         'schema_version = 1\n[unit_costs.x]\nlabel = { en = "x", sv = "x" }\nunit = "SEK"\n'
         "price_year = 2020\ncost = 5\n"
     )
-    code, _, stderr = invoke(monkeypatch, capsys, "validate", str(bad))
-    assert code == 2 and str(bad) in stderr and "source" in stderr
+    code, stdout, stderr = invoke(monkeypatch, capsys, "validate", str(bad))
+    assert code == 2 and "1 of 1 files failed" in stderr
+    assert str(bad) in stdout and "source" in stdout

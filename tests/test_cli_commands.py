@@ -24,7 +24,7 @@ def one_line_error(code: int, err: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def run_dir(tmp_path_factory, nata_posterior):  # nata_posterior: the model is compiled once
+def run_dir(tmp_path_factory):  # the default tier fits with the mock sampler (conftest.py)
     out = tmp_path_factory.mktemp("run")
     with pytest.raises(SystemExit) as exc:
         cli.main(["run", "nata", "--out", str(out), "--seed", "11", "--quiet"])
@@ -140,8 +140,9 @@ def test_validate_ok_and_bad(capsys, tmp_path):
     assert code == 0 and out.startswith("ok")
     bad = tmp_path / "bad.toml"
     bad.write_text("schema_version = 1\n[intervention\n")
-    code, _, err = call(capsys, "validate", str(bad))
-    assert one_line_error(code, err) and "bad.toml" in err and "malformed TOML" in err
+    code, out, err = call(capsys, "validate", str(bad))
+    assert one_line_error(code, err) and "1 of 1 files failed" in err
+    assert out.startswith("error") and "bad.toml" in out and "malformed TOML" in out
 
 
 def test_new_writes_a_valid_spec_and_refuses_to_overwrite(capsys, tmp_path):
@@ -199,6 +200,6 @@ def test_a_genuine_bug_keeps_its_traceback(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("a bug, not bad input")
 
-    monkeypatch.setattr(cli, "_load", broken)
+    monkeypatch.setattr("simpact.pipeline.load_followup", broken)
     with pytest.raises(RuntimeError, match="a bug"):
         cli.main(["run", "nata", "-q"])

@@ -39,22 +39,24 @@ def test_contract_rows_and_columns(summary, nata_sim):
         "mean",
         "lower",
         "upper",
-        "interval",
+        "kind",
         "mcse",
         "units",
         "median",
         "mcse_lower",
         "mcse_upper",
     } <= set(summary.table.columns)
+    assert "interval" not in summary.table.columns
+    assert set(summary.table["kind"]) == {"posterior", "monte_carlo", "value"}  # rows.KINDS
     assert not np.isnan(summary.value("payback_year", "total", "mean"))
 
 
 def test_every_probability_and_quantile_carries_its_mcse(summary):
     t = summary.table
-    probs = t[t["interval"] == "Monte Carlo 90 %"]
+    probs = t[t["kind"] == "monte_carlo"]
     assert len(probs) > 10
     assert probs["mcse"].notna().all() and (probs["mcse"] >= 0).all()
-    quantities = t[(t["interval"] == "P5–P95") & t["mcse"].notna()]
+    quantities = t[(t["kind"] == "posterior") & t["mcse"].notna()]
     assert quantities[["mcse_lower", "mcse_upper"]].notna().all().all()
 
 
@@ -86,7 +88,7 @@ def test_sentences_in_both_languages(nata_sim, summary):
 
 def test_draws_needed_scales_with_the_square_of_the_precision(summary):
     n = summary.draws["npv"].sizes["chain"] * summary.draws["npv"].sizes["draw"]
-    worst = float(summary.table.loc[summary.table["interval"] == "Monte Carlo 90 %", "mcse"].max())
+    worst = float(summary.table.loc[summary.table["kind"] == "monte_carlo", "mcse"].max())
     assert summary.draws_needed(worst) == pytest.approx(n, rel=1e-6, abs=1)
     assert summary.draws_needed(worst / 2) == pytest.approx(4 * n, rel=1e-6, abs=1)
 
@@ -182,12 +184,12 @@ def test_value_of_following_up_longer(nata_sim, summary):
 
 
 def test_median_year_counts_never_as_later_than_every_year():
-    from simpact.decision import _median_row
+    from simpact.decision.rows import year_row
 
     # paid back in years 2, 3, 4 in three draws of five, never in two: the median over all five
     # draws is year 4 (never sorts last), not year 3 (the median among those that pay back)
     years = xr.DataArray([2.0, 3.0, 4.0, np.nan, np.nan], dims="draw")
-    row = _median_row(years, "project year")
+    row = year_row(years, "project year")
     assert row["median"] == 4.0
     assert row["mean"] == 3.0  # the mean and interval are among draws that pay back
-    assert np.isnan(_median_row(years[[0, 3, 4]], "project year")["median"])
+    assert np.isnan(year_row(years[[0, 3, 4]], "project year")["median"])

@@ -17,6 +17,7 @@ from simpact.effects import calibration, core
 FAMILIES = ("bernoulli", "binomial", "poisson", "negbin", "normal", "student_t")
 
 
+@pytest.mark.integration
 def test_small_calibration_machinery():
     design = calibration.template("did", "poisson", n=40)
     compiled = len(core._COMPILED)

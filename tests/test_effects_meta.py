@@ -67,6 +67,7 @@ def eight_schools():
     )
 
 
+@pytest.mark.integration
 def test_eight_schools_reproduces_the_reference(eight_schools):
     post = eight_schools.tree.posterior
     ref = quadrature(Y, SE)
@@ -80,6 +81,7 @@ def test_eight_schools_reproduces_the_reference(eight_schools):
     assert list(post["theta"].dims) == ["chain", "draw", "study"]
 
 
+@pytest.mark.integration
 def test_predictive_effect_and_prior_for_a_local_design(eight_schools):
     post = eight_schools.tree.posterior
     # theta_new ~ N(mu, tau): same mean as mu, variance Var(mu) + E(tau^2).
@@ -93,6 +95,7 @@ def test_predictive_effect_and_prior_for_a_local_design(eight_schools):
     )
 
 
+@pytest.mark.integration
 def test_complete_pooling_matches_bda3():
     """BDA3 §5.5: tau -> 0 pools the estimates with precision weights, 7.9 with variance 17.4."""
     priors = {

@@ -15,6 +15,8 @@ from simpact.config.spec import Sampling
 from simpact.effects import core
 from simpact.effects.families import FAMILIES, LINK_EFFECT
 
+pytestmark = pytest.mark.integration  # fits for real
+
 TRUE_EFFECT = {"logit": -0.6, "log": -0.4, "identity": -2.0}
 """Link-scale truth: log odds ratio, log rate ratio, mean difference (outcome sd 4)."""
 

@@ -9,6 +9,7 @@ from simulation_specs import base_spec, with_changes
 
 import simpact as sp
 from simpact.base.errors import SpecError
+from simpact.base.fit_info import FitInfo
 from simpact.simulation import simulate_cashflows
 
 
@@ -16,7 +17,14 @@ def posterior(better: str, **scales: float) -> xr.DataTree:
     """A fit whose effect scales are constants (2 chains x 50 draws)."""
     post = xr.Dataset({k: (("chain", "draw"), np.full((2, 50), v)) for k, v in scales.items()})
     tree = xr.DataTree.from_dict({"posterior": post})
-    tree.attrs.update(better=better, outcome="y")
+    first = next(iter(scales))
+    FitInfo(
+        outcome="y",
+        effect_var=first,
+        effect_scale=first,
+        effect_scales=tuple(scales),
+        better=better,
+    ).write(tree)
     return tree
 
 
@@ -50,7 +58,7 @@ def test_per_unit_needs_its_slope_and_it_is_a_risk():
     raw["outcomes"][0].pop("excess_risk_per_unit")
     with pytest.raises(SpecError, match="excess_risk_per_unit"):
         sp.load_model(raw)
-    with pytest.raises(SpecError, match=r"outcomes\.0\.excess_risk_per_unit"):
+    with pytest.raises(SpecError, match=r"outcomes\.0 \(\w+\)\.excess_risk_per_unit"):
         sp.load_model(with_changes(per_unit_spec(), "outcomes.0.excess_risk_per_unit", 1.5))
 
 

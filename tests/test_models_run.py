@@ -16,6 +16,8 @@ import pytest
 import simpact as sp
 from simpact import config
 
+pytestmark = pytest.mark.integration  # real nutpie fits of every bundled model
+
 MODELS = ["nata", "fotosyntes", "star_for_life", "minimili"]
 CI = 0.90
 

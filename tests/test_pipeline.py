@@ -10,6 +10,7 @@ import pytest
 
 import simpact as sp
 from simpact.base import storage
+from simpact.base.provenance import Provenance
 from simpact.data import fingerprint
 
 
@@ -42,7 +43,9 @@ def test_results_carry_provenance(appraisal, nata_spec):
     result, out = appraisal
     saved = storage.load(out / "results.nc")
     attrs = saved.attrs
-    assert attrs["random_seed"] == 11
+    made = Provenance.read(saved)
+    assert made.random_seed == 11 and made.stream == ("simulate",)
+    assert Provenance.read(saved["fit"]).random_seed == 11
     assert attrs["simpact_version"] == sp.__version__
     assert attrs["data_sha256"] == fingerprint(pd.read_csv(nata_spec.data_path))
     assert len(attrs["priors_sha256"]) == 64
@@ -85,6 +88,7 @@ def test_swedish_summary(nata_sim):
     assert "," in sv.text[1] and "MSEK" in sv.text[1]
 
 
+@pytest.mark.integration
 def test_did_recovers_the_synthetic_truth(synthetic):
     """Fit a large sample from the data script's known truth: it lies inside the 90 % interval."""
     spec = sp.load_model("nata")

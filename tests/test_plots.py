@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import io
+
 import matplotlib.colors as mcolors
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,12 +12,6 @@ import xarray as xr
 from scipy import stats
 
 from simpact import plots
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
 
 
 def draws(values: np.ndarray, *dims: str, **coords) -> xr.DataArray:
@@ -191,15 +186,12 @@ def test_decision_group_adds_sensitivity_figures(nata_sim):
                 [2e5, 5e4], dims="parameter", coords={"parameter": ["effect", "cost"]}
             ),
             "evpi": 2.5e5,
-            "acceptability": xr.DataArray(
-                [[0.7, 0.3], [0.2, 0.8]],
-                dims=("wtp", "scenario"),
-                coords={"wtp": [0, 1e5], "scenario": ["no", "yes"]},
-            ),
         }
     )
     made = plots.make_figures(sim, summarize(sim))
-    assert {"tornado", "acceptability", "evppi"} <= set(made)
+    assert {"tornado", "evppi"} <= set(made)
+    # no stage saves acceptability curves in a tree: users draw them from decision.prob_best
+    assert "acceptability" not in plots.FIGURES
 
 
 def test_effect_prior_uses_the_spec_override(nata_sim):
@@ -218,3 +210,23 @@ def test_effect_prior_uses_the_spec_override(nata_sim):
     spec["effect"]["priors"] = {"effect": {"dist": "HalfFlat"}}
     sim.attrs["spec"] = json.dumps(spec)
     assert plots.effect_prior(sim) is None
+
+
+def test_figures_are_made_outside_pyplot():
+    """No figure is left in pyplot's registry, so none needs closing (ArviZ's rank plot too)."""
+    import matplotlib.pyplot as plt
+
+    before = set(plt.get_fignums())
+    rng = np.random.default_rng(0)
+    post = xr.Dataset({"effect": (("chain", "draw"), rng.normal(size=(2, 100)))})
+    s = draws(rng.gamma(2.0, 1e5, (1, 50, 3)), "year", year=[1, 2, 3])
+    figs = [
+        plots.diagnostics(xr.DataTree.from_dict({"posterior": post})),
+        plots.fan_chart(s, s * 0 + 1e5),
+        plots.fund_balance(-s),
+        plots.npv_distribution(s.sum("year")),
+        plots.effect_posterior(post["effect"], prior=stats.norm(0, 1)),
+    ]
+    assert set(plt.get_fignums()) == before
+    for fig in figs:
+        fig.savefig(io.BytesIO(), format="png", dpi=30)

@@ -84,7 +84,7 @@ def test_key_table_equals_summary_csv(written):
         }[scope]
         expected = table.loc[(metric, scope_key)]
         checked += 1
-        if metric in report._YEAR_EVENT:  # a year: its median over all draws, or "never"
+        if metric in report.YEAR_EVENT:  # a year: its median over all draws, or "never"
             if np.isnan(expected["median"]):
                 assert mean == report.WORDS[lang]["never"]
             else:
@@ -222,15 +222,31 @@ def test_a_literature_prior_is_listed_with_its_source(nata_sim):
 
     sim = nata_sim.copy()
     spec = json.loads(sim.attrs["spec"])
-    spec["effect"]["priors"] = {
-        "effect": {
-            "dist": "Normal",
-            "kwargs": {"mu": -0.2, "sigma": 0.15},
-            "source": "Meta-analysis X (2020), table 3",
-        }
+    prior = {
+        "dist": "Normal",
+        "kwargs": {"mu": -0.2, "sigma": 0.15},
+        "source": "Meta-analysis X (2020), table 3",
     }
+    spec["effect"]["priors"] = {"effect": prior}
     sim.attrs["spec"] = json.dumps(spec)
+    # what a fit of that spec records: the design's defaults with the override applied
+    sim["fit"].attrs["priors"] = {**nata_sim["fit"].attrs["priors"], "effect": prior}
     text = report.render_markdown(sim, summarize(sim, lang="sv"), lang="sv", figures=set())
-    row = next(r for r in md_table(text, "Indata") if r[0] == "Effekten: priori `effect`")
-    assert row[1] == "Normal(mu −0,2, sigma 0,15)"
-    assert row[2] == "Meta-analysis X (2020), table 3"
+    rows = {r[0]: r[1:] for r in md_table(text, "Indata")}
+    assert rows["Effekten: priori `effect`"] == [
+        "Normal(mu −0,2, sigma 0,15)",
+        "Meta-analysis X (2020), table 3",
+    ]
+    # the design's data-scaled defaults the fit used are listed too
+    assert rows["Effekten: priori `intercept`"][1] == "designens standard (svagt informativ)"
+
+
+def test_the_report_uses_the_spec_it_is_given(nata_sim, nata_spec):
+    sim = nata_sim.copy()
+    del sim.attrs["spec"]  # nothing to re-parse: the spec passed in is used throughout
+    text = report.render_markdown(
+        sim, summarize(sim, lang="en"), lang="en", figures=set(), spec=nata_spec
+    )
+    rows = {r[0]: r[1:] for r in md_table(text, "Input | Value")}
+    assert rows["Cohort (persons per project year)"][0].startswith("year ")
+    assert "`effect`" in " ".join(rows)

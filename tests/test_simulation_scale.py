@@ -13,6 +13,8 @@ from simpact.simulation import BLOCK, simulate_summary
 
 distributed = pytest.importorskip("dask.distributed")
 
+pytestmark = pytest.mark.integration  # starts a dask LocalCluster
+
 
 @pytest.fixture(scope="module")
 def client():

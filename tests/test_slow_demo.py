@@ -10,6 +10,7 @@ import pytest
 
 import simpact as sp
 from simpact.base import storage
+from simpact.base.provenance import Provenance
 
 
 @pytest.mark.slow
@@ -26,7 +27,7 @@ def test_cold_demo_in_a_fresh_process(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     saved = storage.load(out / "results.nc")
-    assert saved.attrs["random_seed"] == 4
+    assert Provenance.read(saved).random_seed == 4
     # the fresh process gives the same numbers as this one at the same seed
     here = sp.run("nata", random_seed=4, progress=False)
     assert float(saved["fund"]["full_on_schedule"].mean()) == pytest.approx(

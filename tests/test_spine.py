@@ -172,7 +172,11 @@ def test_summary_agrees_with_its_draws(nata_sim):
     assert total_by_actor == pytest.approx(s.value("npv", "total"))
 
 
-def test_same_seed_same_numbers_bit_for_bit(nata_spec, nata_data, nata_posterior, nata_sim):
+@pytest.mark.integration
+def test_same_seed_same_numbers_bit_for_bit(
+    nata_spec, nata_data, real_nata_posterior, real_nata_sim
+):
+    nata_posterior, nata_sim = real_nata_posterior, real_nata_sim
     again = sp.fit_effects(nata_spec, nata_data, random_seed=1, progress=False)
     # numbers and coords bit for bit (attrs hold a creation time stamp)
     xr.testing.assert_equal(again.posterior.to_dataset(), nata_posterior.posterior.to_dataset())
@@ -197,6 +201,7 @@ def test_named_streams_do_not_shift_when_an_input_is_added(nata_spec, nata_poste
         xr.testing.assert_identical(base["inputs"][name], more["inputs"][name])
 
 
+@pytest.mark.integration
 def test_draws_do_not_depend_on_which_data_compiled_the_model(nata_spec, nata_data):
     """A compiled model is shared by every fit of the same structure; its data-scaled prior
     numbers (which set the chains' starting points) must come from the data being fitted."""

@@ -3,14 +3,14 @@
 simpact's components live in small dict registries (name -> object). A separately installed
 Python package can add entries to them through entry points, without touching simpact:
 
-=========================  ===================================  ==============================
-entry-point group          registry it extends                  what the object is
-=========================  ===================================  ==============================
-``simpact.effects``        ``simpact.effects.DESIGNS``          an effect design
-``simpact.links``          ``simpact.simulation.EFFECT_LINKS``  an effect link
-``simpact.rules``          ``simpact.components.rules.RULES``               a repayment rule
-``simpact.distributions``  ``simpact.components.distributions.DISTRIBUTIONS``     a pydantic ``Distribution``
-=========================  ===================================  ==============================
+=========================  ==============================================  =================
+entry-point group          registry it extends                             what the object is
+=========================  ==============================================  =================
+``simpact.effects``        ``simpact.effects.DESIGNS``                     an effect design
+``simpact.links``          ``simpact.components.links.EFFECT_LINKS``       an effect link
+``simpact.rules``          ``simpact.components.rules.RULES``              a repayment rule
+``simpact.distributions``  ``simpact.components.distributions.DISTRIBUTIONS``  a ``Distribution``
+=========================  ==============================================  =================
 
 The object must have the same shape as the built-in entries of that registry (read them in the
 module named above). A spec then selects it by name, exactly as a built-in one
@@ -31,11 +31,10 @@ In the plug-in package's ``pyproject.toml``::
     lognormal_ci = "simpact_mydesign:LogNormalFromInterval"
 
 ``pip install simpact-mydesign`` and the names are available. A distribution plug-in subclasses
-:class:`simpact.components.distributions.Distribution` with a ``dist: Literal["lognormal_ci"]`` field and
-implements ``mean``, ``bounds`` and ``draw(rng, size)``. Names must not clash with built-in
-entries or other plug-ins: a clash, or an entry point that fails to import, stops simpact with
-one :class:`PluginError` naming the plug-in package.
-"""
+:class:`simpact.components.distributions.Distribution` with a ``dist: Literal["lognormal_ci"]``
+field and implements ``mean``, ``bounds`` and ``draw(rng, size)``. Names must not clash with built-
+in entries or other plug-ins: a clash, or an entry point that fails to import, stops simpact with
+one :class:`PluginError` naming the plug-in package. """
 
 from __future__ import annotations
 

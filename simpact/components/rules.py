@@ -188,24 +188,8 @@ def repay(
     >>> repay(s, due={3: 1.5e6, 4: 1.5e6}, rule="frame_cut")["repaid"].values.tolist()
     [0.0, 1000000.0, 1000000.0, 1000000.0]
     """
-    check_rule(rule)
-    check_savings(savings)
-    if cap < 0:
-        raise SimpactError(f"the return cap cannot be negative, got {cap}", field="cap")
+    horizon = _check_terms(savings, due, rule, horizon, cap)
     years = savings["year"].to_numpy()
-    horizon = int(years.max()) if horizon is None else int(horizon)
-    if horizon > years.max():
-        raise SimpactError(
-            f"horizon {horizon} is beyond the last year of savings ({years.max()})", field="horizon"
-        )
-    for year, amount in due.items():
-        if year not in years or year > horizon:
-            raise SimpactError(
-                f"instalment in year {year} lies outside years {years.min()}–{horizon}", field="due"
-            )
-        if not amount >= 0:
-            raise SimpactError(f"instalment in year {year} is negative ({amount})", field="due")
-
     within = savings.sel(year=savings["year"] <= horizon).drop_vars(
         "calendar_year", errors="ignore"
     )
@@ -243,25 +227,103 @@ def repay(
     out["outstanding"] = np.maximum(principal - out["repaid"].cumsum("year"), 0.0)
     if "calendar_year" in savings.coords:
         out = out.assign_coords(calendar_year=savings["calendar_year"])
-    units = savings.attrs.get("units", "SEK")
-    for name in (
-        "repaid",
-        "budget_cut",
-        "outstanding",
-        "principal",
-        "due",
-        "shortfall",
-        "shortfall_by_horizon",
-        "gain",
-    ):
-        out[name].attrs["units"] = units
-    for name in ("repaid_share", "full_on_schedule", "full_by_horizon"):
-        out[name].attrs["units"] = "1"
-    out["repayment_year"].attrs["units"] = "project year"
+    _label(out, savings.attrs.get("units", "SEK"))
     out.attrs.update(rule=rule, horizon=horizon, last_instalment_year=last_due)
     if rule == "capped_return":
         out.attrs["cap"] = float(cap)
     return out
+
+
+def _check_terms(
+    savings: xr.DataArray, due: Mapping[int, float], rule: str, horizon: int | None, cap: float
+) -> int:
+    """:func:`repay`'s arguments checked; returns the horizon (default the last year)."""
+    check_rule(rule)
+    check_savings(savings)
+    if cap < 0:
+        raise SimpactError(f"the return cap cannot be negative, got {cap}", field="cap")
+    years = savings["year"].to_numpy()
+    horizon = int(years.max()) if horizon is None else int(horizon)
+    if horizon > years.max():
+        raise SimpactError(
+            f"horizon {horizon} is beyond the last year of savings ({years.max()})", field="horizon"
+        )
+    for year, amount in due.items():
+        if year not in years or year > horizon:
+            raise SimpactError(
+                f"instalment in year {year} lies outside years {years.min()}–{horizon}", field="due"
+            )
+        if not amount >= 0:
+            raise SimpactError(f"instalment in year {year} is negative ({amount})", field="due")
+    return horizon
+
+
+_SHARES = ("repaid_share", "full_on_schedule", "full_by_horizon")
+
+
+def _label(out: xr.Dataset, units: str) -> None:
+    """Units of a ledger: money in the savings' units, shares and flags ``1``, a year."""
+    for name in out.data_vars:
+        out[name].attrs["units"] = "1" if name in _SHARES else units
+    out["repayment_year"].attrs["units"] = "project year"
+
+
+@dataclass(frozen=True)
+class FundTerms:
+    """A fund part's repayment terms, built once (from a spec: ``spec.fund.terms(horizon)``).
+
+    Every fund path (:func:`simpact.fund.apply_fund`, :func:`simpact.fund.compare_rules`,
+    :func:`simpact.simulation.simulate_summary`, :mod:`simpact.scale`, a portfolio project)
+    repays through :meth:`repay`, so they agree draw by draw.
+
+    Attributes
+    ----------
+    due
+        Instalments by project year, SEK (their sum is the principal).
+    drawn
+        Money the project draws, by project year (nothing is repaid before it is lent).
+    rule
+        A key of :data:`RULES`.
+    cap
+        ``capped_return``'s most paid above the principal, as a share of it.
+    horizon
+        Last year arrears can be repaid (``None``: the last year of the savings).
+
+    Examples
+    --------
+    >>> t = FundTerms(due={3: 1.5e6, 4: 1.5e6}, drawn={1: 3e6}, rule="frame_cut")
+    >>> s = xr.DataArray([0.0, 1e6, 1e6, 1e6], dims="year", coords={"year": [1, 2, 3, 4]})
+    >>> t.repay(s)["repaid"].values.tolist(), t.principal
+    ([0.0, 1000000.0, 1000000.0, 1000000.0], 3000000.0)
+    """
+
+    due: Mapping[int, float]
+    drawn: Mapping[int, float] | None = None
+    rule: str = "from_savings"
+    cap: float = 0.2
+    horizon: int | None = None
+
+    @property
+    def principal(self) -> float:
+        """The sum of the instalments."""
+        return float(sum(self.due.values()))
+
+    def repay(self, savings: xr.DataArray) -> xr.Dataset:
+        """:func:`repay` of ``savings`` under these terms."""
+        return repay(
+            savings,
+            due=self.due,
+            rule=self.rule,
+            horizon=self.horizon,
+            cap=self.cap,
+            drawn=self.drawn,
+        )
+
+    def compare(self, savings: xr.DataArray, rules: Sequence[str] = tuple(RULES)) -> xr.Dataset:
+        """:func:`compare`: ``rules`` side by side on ``savings``, under these terms otherwise."""
+        return compare(
+            savings, due=self.due, rules=rules, horizon=self.horizon, cap=self.cap, drawn=self.drawn
+        )
 
 
 def _lent(

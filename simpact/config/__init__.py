@@ -16,7 +16,7 @@ from simpact.config.entries import (
     Persistence,
     UnitCost,
 )
-from simpact.config.files import validate_file, validate_paths
+from simpact.config.files import toml_files, validate_file, validate_paths
 from simpact.config.loading import PRIOR_REFERENCES, load_model
 from simpact.config.priors import (
     PRIORS_PATH_ENV,
@@ -60,6 +60,7 @@ __all__ = [
     "price_factor",
     "priors_path",
     "read_toml",
+    "toml_files",
     "unit_costs",
     "validate_file",
     "validate_paths",

@@ -82,6 +82,7 @@ class EffectSize(Strict):
 
         Examples
         --------
+        >>> from simpact.config import effect_sizes
         >>> es = effect_sizes()["attendance_eklund2022"]
         >>> round(es.on_scale("log_odds_ratio").mean(), 4)
         0.4534
@@ -153,6 +154,7 @@ class Heterogeneity(Strict):
 
         Examples
         --------
+        >>> from simpact.config import heterogeneity
         >>> heterogeneity()["smd_general"].log_tau()
         {'mu': -1.72, 'sigma': 1.295, 'nu': 5.0}
         """

@@ -12,7 +12,7 @@ from simpact.config.toml import check_schema_version, library_dir, read_toml  # 
 def validate_file(path: str | Path) -> str:
     """Validate one TOML file of ``models/`` or ``priors/`` and return its kind.
 
-    Model specs go through :func:`simpact.config.spec.load_model`; priors files through the schema of
+    Model specs go through :func:`simpact.config.load_model`; priors files through the schema of
     their kind (:data:`KINDS`); unit costs must also have a ``price_year`` the CPI covers.
     Every problem is a :class:`SpecError` naming the file (and line), the key and what was
     expected.
@@ -49,9 +49,13 @@ def validate_paths(*paths: str | Path) -> list[tuple[Path, str]]:
     >>> {kind for _, kind in validate_paths(library_dir("models"))}
     {'model'}
     """
-    files = [
+    return [(file, validate_file(file)) for file in toml_files(*paths)]
+
+
+def toml_files(*paths: str | Path) -> list[Path]:
+    """The files named, with each folder replaced by its ``*.toml`` files (sorted)."""
+    return [
         file
         for path in map(Path, paths)
         for file in (sorted(path.glob("*.toml")) if path.is_dir() else [path])
     ]
-    return [(file, validate_file(file)) for file in files]

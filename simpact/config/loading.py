@@ -87,16 +87,45 @@ def load_model(spec: str | Path | dict | ModelSpec) -> ModelSpec:
     if isinstance(spec, dict):
         raw, source, base = spec, "dict", Path.cwd()
     else:
-        path = Path(spec)
-        if not path.suffix and not path.exists():
-            path = library_dir("models") / f"{spec}.toml"
+        path = _spec_path(spec)
         raw, source, base = read_toml(path), str(path), path.resolve().parent
-    check_schema_version(raw, source=source)
-    resolved = _resolve_prior_references(raw, source=source)
-    model = validated(ModelSpec, resolved, source=source)
-    model.locate(source=source, base=base, raw=raw)
-    check_spec(model)
+    try:
+        check_schema_version(raw, source=source)
+        resolved = _resolve_prior_references(raw, source=source)
+        model = validated(ModelSpec, resolved, source=source)
+        model.locate(source=source, base=base, raw=raw)
+        check_spec(model)
+    except SpecError as exc:
+        raise SpecError(exc.message, source=exc.source, field=_named(exc.field, raw)) from None
     return model
+
+
+def _spec_path(spec: str | Path) -> Path:
+    """A spec file, or the bundled model of that name (``"nata"``)."""
+    path = Path(spec)
+    if path.suffix or path.exists():
+        return path
+    bundled = library_dir("models") / f"{spec}.toml"
+    if not bundled.is_file():
+        names = sorted(p.stem for p in library_dir("models").glob("*.toml"))
+        raise SpecError(
+            f"no such file, and no bundled model of that name (bundled: {', '.join(names)})",
+            source=spec,
+        )
+    return bundled
+
+
+def _named(field: str | None, raw: dict) -> str | None:
+    """``outcomes.3.payers`` -> ``outcomes.3 (placement).payers``: the outcome's name shown."""
+    if not field or not field.startswith("outcomes."):
+        return field
+    head, index, *rest = field.split(".") + [""][: 2 - len(field.split("."))]
+    outcomes = raw.get("outcomes")
+    if not index.isdigit() or not isinstance(outcomes, list) or int(index) >= len(outcomes):
+        return field
+    name = outcomes[int(index)].get("name") if isinstance(outcomes[int(index)], dict) else None
+    shown = f"{head}.{index} ({name})" if isinstance(name, str) and name else f"{head}.{index}"
+    return ".".join([shown, *[r for r in rest if r]])
 
 
 def spec_of(tree) -> ModelSpec | None:

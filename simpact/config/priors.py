@@ -36,6 +36,7 @@ twice is refused with both files named (give your entry its own key, e.g. ``ale_
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from functools import cache
@@ -277,3 +278,13 @@ def price_factor(from_year: int, to_year: int, *, extra: str | Path | None = Non
                 field="index",
             )
     return index[to_year] / index[from_year]
+
+
+def priors_sha256(extra: str | Path | None = None) -> str:
+    """One SHA-256 over every priors file read: the bundled folder and any user folders."""
+    h = hashlib.sha256()
+    for folder in priors_path(extra):
+        for path in sorted(folder.glob("*.toml")):
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()

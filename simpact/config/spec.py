@@ -6,8 +6,8 @@ cost in ``priors/unit_costs.toml``, a paying actor in ``priors/actors.toml``, a 
 :data:`PRIOR_REFERENCES`) and loading it never executes anything. ``models/template.toml``-style
 comments in the bundled specs document each field.
 
-Every problem is reported as a :class:`~simpact.base.errors.SpecError` naming the file and the dotted
-field (``outcomes.2.payers``) and what was expected.
+Every problem is reported as a :class:`~simpact.base.errors.SpecError` naming the file and
+the dotted field (``outcomes.2.payers``) and what was expected.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Literal
 from pydantic import Field, PrivateAttr
 
 from simpact.components.distributions import Distribution, Uncertain, as_dist
+from simpact.components.rules import FundTerms
 from simpact.config import priors
 from simpact.config.entries import Label
 from simpact.config.toml import Strict
@@ -200,8 +201,8 @@ class Fund(Strict):
     ``frame_grant``: money from the annual frame, not repaid; ``repayment``: shares of the
     principal due by project year (sum to 1, within ``horizon``); ``repaying_actors``: the
     municipal administrations whose cashable savings repay; ``rule``: a key of
-    :data:`simpact.components.rules.RULES`; ``horizon``: last year arrears can be repaid (default the
-    simulation's); ``return_cap``: for ``capped_return``, the most paid above the principal as
+    :data:`~simpact.components.rules.RULES`; ``horizon``: last year arrears can be repaid (default
+    the simulation's); ``return_cap``: for ``capped_return``, the most paid above the principal as
     a share of it (Norrköping's outcomes contract: 0.2).
     """
 
@@ -212,6 +213,21 @@ class Fund(Strict):
     rule: str = "from_savings"
     horizon: int | None = Field(None, ge=1)
     return_cap: float = Field(0.2, ge=0, description="capped_return: most paid above principal")
+
+    def terms(self, horizon: int | None = None) -> FundTerms:
+        """The repayment terms every fund path uses, built here once.
+
+        Instalments are the ``repayment`` shares of the principal (the sum of ``fund_part``);
+        ``horizon`` is the default for ``self.horizon`` (pass the simulation's).
+        """
+        principal = sum(self.fund_part.values())
+        return FundTerms(
+            due={year: share * principal for year, share in self.repayment.items()},
+            drawn=dict(self.fund_part),
+            rule=self.rule,
+            cap=self.return_cap,
+            horizon=self.horizon or horizon,
+        )
 
 
 class ModelSpec(Strict):

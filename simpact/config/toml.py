@@ -40,11 +40,23 @@ def library_dir(kind: Literal["models", "priors"]) -> Path:
 def read_toml(path: str | Path) -> dict:
     """Parse a TOML file; a syntax error names the file, line and column."""
     path = Path(path)
+    if path.is_dir():
+        raise SpecError("is a folder, not a TOML file", source=path)
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise SpecError("file not found", source=path) from None
+    except PermissionError:
+        raise SpecError("cannot be read (permission denied)", source=path) from None
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise SpecError(
+            f"is not UTF-8 text (byte {exc.object[exc.start]:#x} on line {line}); save it as "
+            "UTF-8 (in Notepad: Save as, Encoding UTF-8)",
+            source=path,
+        ) from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SpecError(f"malformed TOML: {exc}", source=path) from None
 

@@ -41,9 +41,36 @@ def check(df: pd.DataFrame, effect: EffectSpec, *, source: str = "DataFrame") ->
     simpact.base.errors.DataError: DataFrame: days: exposure must be > 0, found 0 in row 2
     """
 
-    def fail(column: str | None, message: str) -> None:
-        raise DataError(message, source=source, field=column)
+    fail = _Failure(source)
+    _check_columns(df, effect, fail)
+    if effect.group is not None:
+        _check_group(df, effect, fail)
+    if effect.design == "did" and effect.period is not None:
+        _check_periods(df, effect, fail)
+    if effect.design == "its":
+        _check_time(df, effect, fail)
+    if effect.site is not None and df[effect.site].nunique() < 2:
+        fail(
+            effect.site,
+            "partial pooling needs at least two sites, found only "
+            f"{_first(df, effect.site, df.index == df.index[0])}; drop site= for a single site",
+        )
+    _check_outcome(df, effect, fail)
+    _check_trials_and_exposure(df, effect, fail)
 
+
+class _Failure:
+    """Raises the one-line :class:`DataError` for a table (``fail(column, message)``)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def __call__(self, column: str | None, message: str) -> None:
+        raise DataError(message, source=self.source, field=column)
+
+
+def _check_columns(df: pd.DataFrame, effect: EffectSpec, fail: _Failure) -> None:
+    """The columns the design needs exist (with a hint for a near miss) and have no gaps."""
     roles = {f"effect.{role}": getattr(effect, role) for role in _ROLES}
     for role in _REQUIRED.get(effect.design, ("outcome",)):
         if getattr(effect, role) is None:
@@ -66,72 +93,70 @@ def check(df: pd.DataFrame, effect: EffectSpec, *, source: str = "DataFrame") ->
         if missing.any():
             fail(column, f"{int(missing.sum())} missing value(s), first in row {_row(df, missing)}")
 
-    if effect.group is not None:
-        group = df[effect.group]
-        _require_binary(df, effect.group, source)
-        for value, label in ((0, "comparison"), (1, "treated")):
-            if not (group == value).any():
-                fail(
-                    effect.group,
-                    f"no {label} units ({effect.group} == {value}): the group is empty",
-                )
 
-    if effect.design == "did" and effect.period is not None:
-        labels = set(df[effect.period].astype(str))
-        expected = {effect.pre, effect.post}
-        if labels != expected:
-            fail(
-                effect.period,
-                f"expected exactly the periods {sorted(expected)}, found {sorted(labels)}",
-            )
-        cells = df.groupby([df[effect.group], df[effect.period].astype(str)]).size()
-        for g in (0, 1):
-            for p in (effect.pre, effect.post):
-                if (g, p) not in cells.index:
-                    fail(effect.period, f"no rows for {effect.group} == {g} in period {p!r}")
+def _check_group(df: pd.DataFrame, effect: EffectSpec, fail: _Failure) -> None:
+    group = df[effect.group]
+    _require_binary(df, effect.group, fail.source)
+    for value, label in ((0, "comparison"), (1, "treated")):
+        if not (group == value).any():
+            fail(effect.group, f"no {label} units ({effect.group} == {value}): the group is empty")
 
-    if effect.design == "its":
-        time = pd.to_numeric(df[effect.time], errors="coerce")
-        if time.isna().any():
-            bad = time.isna()
-            fail(
-                effect.time,
-                f"must be numeric, found {_first(df, effect.time, bad)} in row {_row(df, bad)}",
-            )
-        before, after = (time < effect.start).sum(), (time >= effect.start).sum()
-        if min(before, after) < 2:
-            fail(
-                effect.time,
-                f"need at least two time points before and from start = {effect.start}; "
-                f"found {before} before and {after} from it",
-            )
 
-    if effect.site is not None and df[effect.site].nunique() < 2:
+def _check_periods(df: pd.DataFrame, effect: EffectSpec, fail: _Failure) -> None:
+    labels = set(df[effect.period].astype(str))
+    expected = {effect.pre, effect.post}
+    if labels != expected:
         fail(
-            effect.site,
-            "partial pooling needs at least two sites, found only "
-            f"{_first(df, effect.site, df.index == df.index[0])}; drop site= for a single site",
+            effect.period,
+            f"expected exactly the periods {sorted(expected)}, found {sorted(labels)}",
+        )
+    cells = df.groupby([df[effect.group], df[effect.period].astype(str)]).size()
+    for g in (0, 1):
+        for p in (effect.pre, effect.post):
+            if (g, p) not in cells.index:
+                fail(effect.period, f"no rows for {effect.group} == {g} in period {p!r}")
+
+
+def _check_time(df: pd.DataFrame, effect: EffectSpec, fail: _Failure) -> None:
+    time = pd.to_numeric(df[effect.time], errors="coerce")
+    if time.isna().any():
+        bad = time.isna()
+        fail(
+            effect.time,
+            f"must be numeric, found {_first(df, effect.time, bad)} in row {_row(df, bad)}",
+        )
+    before, after = (time < effect.start).sum(), (time >= effect.start).sum()
+    if min(before, after) < 2:
+        fail(
+            effect.time,
+            f"need at least two time points before and from start = {effect.start}; "
+            f"found {before} before and {after} from it",
         )
 
-    outcome = df[effect.outcome]
+
+def _check_outcome(df: pd.DataFrame, effect: EffectSpec, fail: _Failure) -> None:
     family = effect.family
     if family == "bernoulli":
-        _require_binary(df, effect.outcome, source)
+        _require_binary(df, effect.outcome, fail.source)
     elif family in _COUNT_FAMILIES:
-        _require_counts(df, effect.outcome, source)
+        _require_counts(df, effect.outcome, fail.source)
     elif family in ("normal", "student_t"):
-        values = pd.to_numeric(outcome, errors="coerce")
+        values = pd.to_numeric(df[effect.outcome], errors="coerce")
         bad = values.isna() | ~np.isfinite(values)
         if bad.any():
             fail(
                 effect.outcome,
                 f"must be a number, found {_first(df, effect.outcome, bad)} in row {_row(df, bad)}",
             )
+
+
+def _check_trials_and_exposure(df: pd.DataFrame, effect: EffectSpec, fail: _Failure) -> None:
+    family = effect.family
     if family == "binomial":
         if effect.trials is None:
             fail(None, "family 'binomial' needs effect.trials (the column of n in 'k of n')")
-        _require_counts(df, effect.trials, source)
-        over = outcome > df[effect.trials]
+        _require_counts(df, effect.trials, fail.source)
+        over = df[effect.outcome] > df[effect.trials]
         if over.any():
             fail(
                 effect.outcome, f"more events than trials ({effect.trials}) in row {_row(df, over)}"

@@ -11,11 +11,18 @@ sample dims ``(chain, draw)`` or a single ``draw`` dim (both accepted everywhere
   highest *expected* net benefit is best (not the highest curve);
 * :func:`evpi`, :func:`evppi`, :func:`evsi` (:mod:`.voi`) and :func:`tornado`,
   :func:`sobol_first` (:mod:`.sensitivity`).
+
+The decision summary of one simulation is :func:`summarize` (:mod:`.summary`: the table built
+from the rows of :mod:`.rows`, each with its ``kind`` of uncertainty, and the sentences of
+:mod:`.sentences`); :func:`summarize_portfolio` (:mod:`.portfolio`) summarises a revolving fund
+and :func:`followup_value` (:mod:`.followup`) the value of a longer follow-up.
 """
 
 from simpact.base.constants import CI_PROB
 from simpact.decision.choice import frontier, prob_best
+from simpact.decision.followup import followup_value
 from simpact.decision.metrics import (
+    BREAKEVEN_YEARS,
     at_discount_rates,
     draws_needed,
     mcse,
@@ -25,15 +32,9 @@ from simpact.decision.metrics import (
     payback_year,
     probability,
 )
+from simpact.decision.portfolio import summarize_portfolio
 from simpact.decision.sensitivity import sobol_first, tornado
-from simpact.decision.summary import (
-    BREAKEVEN_YEARS,
-    Summary,
-    followup_value,
-    summarize,
-    summarize_portfolio,
-    uncertain_inputs,
-)
+from simpact.decision.summary import Summary, summarize, uncertain_inputs
 from simpact.decision.voi import evpi, evppi, evsi, parameters
 
 __all__ = [

@@ -1,6 +1,6 @@
-"""Per-draw decision quantities and their Monte Carlo error: NPV, payback, MCSE of means,
-probabilities and quantiles, the draws a target precision needs, net benefit at a willingness to
-pay or over discount rates.
+"""Per-draw decision quantities and their Monte Carlo error: NPV, payback, break-even, MCSE of
+means, probabilities and quantiles, the draws a target precision needs, net benefit at a
+willingness to pay or over discount rates.
 
 Every function works on a DataArray with sample dims ``(chain, draw)`` or a single ``draw``.
 """
@@ -19,6 +19,10 @@ from simpact.base.errors import SimpactError
 from simpact.decision.voi import sample_dims
 
 Z_90 = float(norm.ppf(0.5 + CI_PROB / 2))
+"""The normal quantile of the two-sided :data:`~simpact.base.constants.CI_PROB` interval."""
+
+BREAKEVEN_YEARS = 4
+"""The Swedish electoral period: break-even within it is Nilsson & Wadeskog's test."""
 
 
 def npv(present_value: xr.DataArray) -> xr.DataArray:
@@ -42,6 +46,20 @@ def payback_year(present_value: xr.DataArray) -> xr.DataArray:
     last_negative = negative.cumsum("year").idxmax("year").where(negative.any("year"), 0)
     year = last_negative + 1
     return year.where(~negative.isel(year=-1)).astype(float).assign_attrs(units="project year")
+
+
+def breakeven(present_value: xr.DataArray, years: int = BREAKEVEN_YEARS) -> xr.DataArray:
+    """Cumulative discounted net benefit >= 0 at the end of ``years`` (an electoral period).
+
+    Examples
+    --------
+    >>> pv = xr.DataArray([[-3.0, 1.0, 1.0, 2.0]], dims=("draw", "year"),
+    ...                   coords={"year": [1, 2, 3, 4]})
+    >>> breakeven(pv, 3).values.tolist(), breakeven(pv).values.tolist()
+    ([False], [True])
+    """
+    cum = present_value.sel(year=present_value["year"] <= years).sum("year")
+    return cum >= 0
 
 
 def _chains(x: xr.DataArray) -> xr.DataArray:

@@ -11,10 +11,10 @@ Definitions (``domain.md``), for net benefit ``NB[draw, scenario]``:
 * EVPI = mean over draws of the row maximum − maximum over scenarios of the column mean;
 * EVPPI(θ) = the same formula on the fitted values of a flexible regression of the incremental
   net benefit on θ (Strong, Oakley & Brennan 2014, *Med Decis Making* 34:311). The regression
-  here is a ridge-penalised natural-cubic-spline basis: a 6-df spline per parameter (knots at
-  its own quantiles), 3×3-df tensor products for every pair (products of the centred
-  parameters in groups larger than :data:`MAX_PAIRS`) and products of the centred parameters
-  for every triple (groups of up to :data:`MAX_TRIPLES`); the penalty is chosen per
+  (:mod:`.regression`) is a ridge-penalised natural-cubic-spline basis: a 6-df spline per
+  parameter (knots at its own quantiles), 3×3-df tensor products for every pair (products of
+  the centred parameters in groups larger than ``MAX_PAIRS``) and products of the centred
+  parameters for every triple (groups of up to ``MAX_TRIPLES``); the penalty is chosen per
   alternative by generalised cross-validation. Within those sizes adding a parameter to a
   group only adds columns, so the fit for a larger group nests the smaller one's. A parameter
   with at most 7 distinct values gets indicator columns instead of a spline.
@@ -28,20 +28,13 @@ Definitions (``domain.md``), for net benefit ``NB[draw, scenario]``:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from itertools import combinations
 
 import numpy as np
 import xarray as xr
 
+from simpact.base.constants import SAMPLE_DIMS
 from simpact.base.errors import SimpactError
-
-SAMPLE_DIMS = ("chain", "draw")
-MAX_PAIRS = 15
-"""Pairwise spline tensor products for groups of up to this many parameters (beyond: products
-of the centred parameters)."""
-MAX_TRIPLES = 8
-"""Three-way products are used for groups of up to this many parameters."""
+from simpact.decision.regression import fit
 
 
 def sample_dims(x: xr.DataArray | xr.Dataset, name: str = "nb") -> tuple[str, ...]:
@@ -57,7 +50,7 @@ def sample_dims(x: xr.DataArray | xr.Dataset, name: str = "nb") -> tuple[str, ..
             f"{name} needs sample dims ('chain', 'draw') or ('draw',); it has {tuple(x.dims)}",
             field=name,
         )
-    return ("chain", "draw") if "chain" in x.dims else ("draw",)
+    return SAMPLE_DIMS if "chain" in x.dims else ("draw",)
 
 
 def flat_draws(x: xr.DataArray, dims: tuple[str, ...]) -> xr.DataArray:
@@ -69,6 +62,8 @@ def flat_draws(x: xr.DataArray, dims: tuple[str, ...]) -> xr.DataArray:
 
 
 def check_nb(nb: xr.DataArray) -> tuple[str, ...]:
+    """Check a net-benefit DataArray (sample dims, two or more scenarios, finite); its sample
+    dims."""
     if not isinstance(nb, xr.DataArray):
         raise SimpactError(f"nb must be an xarray.DataArray, not {type(nb).__name__}", field="nb")
     dims = sample_dims(nb)
@@ -82,6 +77,23 @@ def check_nb(nb: xr.DataArray) -> tuple[str, ...]:
     if not np.isfinite(nb.to_numpy()).all():
         raise SimpactError("nb contains NaN or infinite values", field="nb")
     return dims
+
+
+def go_no_go(total: xr.DataArray) -> xr.DataArray:
+    """The go / no-go decision as net benefit: ``total`` (e.g. the total NPV per draw) for
+    ``"invest"`` against 0 for ``"do_nothing"``, over dim ``scenario``.
+
+    Examples
+    --------
+    >>> nb = go_no_go(xr.DataArray([1.0, -1.0], dims="draw", attrs={"units": "SEK"}))
+    >>> nb["scenario"].values.tolist(), float(evpi(nb))
+    (['invest', 'do_nothing'], 0.5)
+    """
+    return (
+        xr.concat([total, xr.zeros_like(total)], "scenario")
+        .assign_coords(scenario=["invest", "do_nothing"])
+        .assign_attrs(units=total.attrs.get("units", "SEK"))
+    )
 
 
 def evpi(nb: xr.DataArray) -> xr.DataArray:
@@ -166,10 +178,9 @@ def parameters(inputs: xr.Dataset | xr.DataArray) -> xr.DataArray:
                 names.append(name)
     if not cols:
         raise SimpactError("no input varies across draws; nothing to analyse", field="inputs")
-    out = xr.DataArray(
+    return xr.DataArray(
         np.stack(cols, axis=1), dims=("sample", "parameter"), coords={"parameter": names}
     )
-    return out
 
 
 def _groups(
@@ -195,122 +206,7 @@ def _groups(
     return {g: [n for key in keys for n in expand(key)] for g, keys in groups.items()}
 
 
-# ------------------------------------------------------------------------ the regression
-
-
-def _ns_basis(x: np.ndarray, knots: np.ndarray) -> np.ndarray:
-    """Natural cubic spline basis without intercept (Hastie et al., ESL eq. 5.4–5.5)."""
-    if len(knots) < 3:
-        return x[:, None]
-
-    def d(k: int) -> np.ndarray:
-        return (np.clip(x - knots[k], 0, None) ** 3 - np.clip(x - knots[-1], 0, None) ** 3) / (
-            knots[-1] - knots[k]
-        )
-
-    last = d(len(knots) - 2)
-    return np.column_stack([x] + [d(k) - last for k in range(len(knots) - 2)])
-
-
-@dataclass(frozen=True)
-class _Term:
-    """One parameter's scaling and knots, so a basis can be rebuilt at new values."""
-
-    centre: float
-    scale: float
-    knots: np.ndarray
-    levels: np.ndarray | None  # few distinct values: indicator columns instead of a spline
-
-    @classmethod
-    def fit(cls, x: np.ndarray, df: int) -> _Term:
-        centre, scale = float(x.mean()), float(x.std()) or 1.0
-        z = (x - centre) / scale
-        levels = np.unique(z)
-        if len(levels) <= df + 1:
-            return cls(centre, scale, np.array([]), levels)
-        knots = np.unique(np.quantile(z, np.linspace(0.0, 1.0, df + 1)))
-        return cls(centre, scale, knots, None)
-
-    def linear(self, x: np.ndarray) -> np.ndarray:
-        return (x - self.centre) / self.scale
-
-    def basis(self, x: np.ndarray) -> np.ndarray:
-        z = self.linear(x)
-        if self.levels is not None:
-            return (np.isclose(z[:, None], self.levels[None, 1:])).astype(float)
-        return _ns_basis(z, self.knots)
-
-
-@dataclass(frozen=True)
-class _Fit:
-    """A fitted penalised regression: predicts each response column at new parameter values."""
-
-    main: list[_Term]
-    pair: list[_Term]
-    col_mean: np.ndarray
-    col_scale: np.ndarray
-    coef: np.ndarray
-    y_mean: np.ndarray
-
-    def design(self, x: np.ndarray) -> np.ndarray:
-        blocks = [t.basis(x[:, j]) for j, t in enumerate(self.main)]
-        d = x.shape[1]
-        lin = [t.linear(x[:, j]) for j, t in enumerate(self.main)]
-        # pairs: spline tensor products, or (large groups) products of the centred parameters
-        small = [t.basis(x[:, j]) for j, t in enumerate(self.pair)] if d <= MAX_PAIRS else lin
-        for i, j in combinations(range(d), 2):
-            a, b = small[i].reshape(len(x), -1), small[j].reshape(len(x), -1)
-            blocks.append((a[:, :, None] * b[:, None, :]).reshape(len(x), -1))
-        for i, j, k in combinations(range(d), 3) if d <= MAX_TRIPLES else ():
-            blocks.append((lin[i] * lin[j] * lin[k])[:, None])
-        return np.column_stack(blocks)
-
-    def predict(self, x: np.ndarray) -> np.ndarray:
-        b = (self.design(x) - self.col_mean) / self.col_scale
-        return self.y_mean + b @ self.coef
-
-
-def _unfitted(x: np.ndarray, *, df: int = 6, pair_df: int = 3) -> _Fit:
-    """The basis (knots and scaling) for parameters ``x``, before any coefficients."""
-    main = [_Term.fit(x[:, j], df) for j in range(x.shape[1])]
-    pair = [_Term.fit(x[:, j], pair_df) for j in range(x.shape[1])]
-    return _Fit(main, pair, np.zeros(1), np.ones(1), np.zeros((1, 1)), np.zeros(1))
-
-
-def _fit(x: np.ndarray, y: np.ndarray, *, df: int = 6, pair_df: int = 3) -> _Fit:
-    """Ridge regression of each column of ``y`` on the spline design of ``x``, GCV per column."""
-    proto = _unfitted(x, df=df, pair_df=pair_df)
-    main, pair = proto.main, proto.pair
-    b = proto.design(x)
-    col_mean = b.mean(axis=0)
-    col_scale = b.std(axis=0)
-    keep = col_scale > 1e-12
-    col_scale = np.where(keep, col_scale, 1.0)
-    bs = (b - col_mean) / col_scale * keep
-    y_mean = y.mean(axis=0)
-    yc = y - y_mean
-    u, s, vt = np.linalg.svd(bs, full_matrices=False)
-    n = len(y)
-    uty = u.T @ yc  # (p, k)
-    resid0 = (yc**2).sum(axis=0) - (uty**2).sum(axis=0)  # outside the column space
-    s2 = s**2
-    lambdas = s2.max() * np.logspace(-10, 1, 45) if s2.max() > 0 else np.array([1.0])
-    coef = np.zeros((bs.shape[1], y.shape[1]))
-    for k in range(y.shape[1]):
-        best = None
-        for lam in lambdas:
-            shrink = s2 / (s2 + lam)
-            rss = resid0[k] + (((1 - shrink) * uty[:, k]) ** 2).sum()
-            gcv = n * rss / max(n - shrink.sum(), 1.0) ** 2
-            if best is None or gcv < best[0]:
-                best = (gcv, lam)
-        lam = best[1]
-        coef[:, k] = vt.T @ (s / (s2 + lam) * uty[:, k])
-    coef = coef * keep[:, None]
-    return _Fit(main, pair, col_mean, col_scale, coef, y_mean)
-
-
-def _incremental(nb: xr.DataArray, dims: tuple[str, ...]) -> tuple[np.ndarray, list, list]:
+def incremental_benefit(nb: xr.DataArray, dims: tuple[str, ...]) -> tuple[np.ndarray, list, list]:
     """Incremental net benefit vs the first scenario: ``(sample, rest, scenario-1)``."""
     flat = flat_draws(nb, dims)
     rest = [d for d in flat.dims if d not in ("sample", "scenario")]
@@ -369,19 +265,19 @@ def evppi(
             "draws",
             field="inputs",
         )
-    inc, rest, shape = _incremental(nb, dims)
+    inc, rest, shape = incremental_benefit(nb, dims)
     out = []
     group_map = _groups(params, groups)
     for cols in group_map.values():
         x = params.sel(parameter=cols).to_numpy()
-        fitted = _fit(x, inc).predict(x)
+        fitted = fit(x, inc).predict(x)
         out.append(_value(fitted, nb.sizes["scenario"], shape))
     coords = {d: nb[d] for d in rest if d in nb.coords}
     res = xr.DataArray(
         np.array(out), dims=("group", *rest), coords={"group": list(group_map), **coords}
     )
     res.attrs.update(units=nb.attrs.get("units", ""), description="EVPPI (regression)")
-    res.attrs["parameters"] = {g: c for g, c in group_map.items()}.__repr__()
+    res.attrs["parameters"] = repr(group_map)
     return res
 
 
@@ -445,15 +341,15 @@ def evsi(
     if th.ndim != 1:
         raise SimpactError(f"theta must be one parameter; it has dims {theta.dims}", field="theta")
     x = th.to_numpy().astype(float)[:, None]
-    inc, rest, shape = _incremental(nb, dims)
-    fit = _fit(x, inc)
+    inc, rest, shape = incremental_benefit(nb, dims)
+    model = fit(x, inc)
     n0 = sd_unit**2 / float(x.var())
     k = nb.sizes["scenario"]
     values = []
     for size in n_arr:
         shrink = np.sqrt(size / (size + n0)) if size > 0 else 0.0
         x_pre = x.mean() + (x - x.mean()) * shrink
-        values.append(_value(fit.predict(x_pre), k, shape))
+        values.append(_value(model.predict(x_pre), k, shape))
     units = nb.attrs.get("units", "")
     coords = {"n": n_arr, **{d: nb[d] for d in rest if d in nb.coords}}
     ev = xr.DataArray(np.array(values), dims=("n", *rest), coords=coords, attrs={"units": units})
@@ -464,7 +360,7 @@ def evsi(
     out = xr.Dataset({"evsi": ev, "cost": cost, "enbs": ev - cost})
     out["enbs"].attrs["units"] = units
     out.attrs.update(
-        evppi_limit=float(_value(fit.predict(x), k, shape).max()),
+        evppi_limit=float(_value(model.predict(x), k, shape).max()),
         n0=n0,
         best_n=float(n_arr[int(np.argmax(out["enbs"].max(rest).to_numpy()))]),
         method="Gaussian approximation (Jalal & Alarid-Escudero 2018)",

@@ -14,8 +14,8 @@ The first three take ``family`` (:data:`FAMILIES`: ``bernoulli``, ``binomial``, 
 :data:`DESIGNS` is the registry a model spec's ``[effect] design = "..."`` chooses from, and
 :func:`fit_effects` runs the spec's choice.
 
-Every fit passes the convergence gate (:func:`check_convergence`): R-hat <= 1.01, bulk and tail
-ESS >= 400 and no divergent transitions, or a :class:`~simpact.base.errors.ConvergenceError` says what
+Every fit passes the convergence gate (:func:`check_convergence`): R-hat <= 1.01, bulk and tail ESS
+>= 400 and no divergent transitions, or a :class:`~simpact.base.errors.ConvergenceError` says what
 failed and what to try. A model is compiled once per structure (design, family, prior structure,
 number of sites and units) and refit on new data -- any number of rows, new data-scaled prior
 numbers -- without recompiling (PyMC ``Data`` containers and nutpie's ``with_data``).
@@ -34,6 +34,7 @@ import xarray as xr
 from simpact.base import plugins, rng
 from simpact.base.constants import CI_PROB
 from simpact.base.errors import SpecError
+from simpact.base.provenance import Provenance
 from simpact.config.spec import ModelSpec
 from simpact.effects.core import ESS_MIN, RHAT_MAX, Fit, check_convergence
 from simpact.effects.designs import DiD, InterruptedTimeSeries, TwoGroup
@@ -96,7 +97,8 @@ def fit_effects(
     data
         The follow-up table, from :func:`simpact.load_followup`.
     random_seed
-        Seed for the sampler.
+        The run's seed; the sampler draws from its ``fit`` stream (so the same seed gives the
+        fit of ``simpact fit --seed`` and of :func:`simpact.run`).
     progress
         Show a progress bar (default: when writing to a terminal).
     check
@@ -128,13 +130,19 @@ def fit_effects(
     if effect.design != "did":
         common = (*common, "unit")
     kwargs = {name: getattr(effect, name) for name in (*common, *_FIELDS[effect.design])}
+    prov, seq = Provenance.of_seed(
+        random_seed,
+        "fit",
+        spec=spec.to_json(),
+        spec_source=spec.source,
+        data_sha256=data.attrs.get("sha256", ""),
+        data_source=data.attrs.get("source", ""),
+        data_synthetic=spec.data.synthetic,
+    )
     try:
         model = design(data, **kwargs)
-        fit = model.fit(
-            random_seed=random_seed, sampling=effect.sampling, progress=progress, check=check
-        )
+        fit = model.fit(random_seed=seq, sampling=effect.sampling, progress=progress, check=check)
     except SpecError as exc:
         raise type(exc)(exc.message, source=exc.source or spec.source, field=exc.field) from None
-    fit.tree.attrs["data_sha256"] = data.attrs.get("sha256", "")
-    fit.tree.attrs["data_source"] = data.attrs.get("source", "")
+    prov.write(fit.tree)
     return fit.tree

@@ -21,13 +21,14 @@ from scipy import stats
 from simpact.base import rng
 from simpact.config.spec import Sampling
 from simpact.effects import core
-from simpact.effects.designs import DiD, InterruptedTimeSeries, TwoGroup, _Design
+from simpact.effects.designs import DiD, InterruptedTimeSeries, TwoGroup
 from simpact.effects.families import FAMILIES
 from simpact.effects.meta import MetaAnalysis
+from simpact.effects.regression import Design
 
 
 def calibrate(
-    design: _Design | MetaAnalysis,
+    design: Design | MetaAnalysis,
     *,
     replicates: int = 100,
     random_seed: rng.SeedLike = None,
@@ -79,7 +80,7 @@ def calibrate(
         outcome = design.OUTCOME_DATA
         data = {**base, outcome: simulated[i].astype(base[outcome].dtype)}
         seed = rng.integer_seed(random_seed, "calibrate", "fit", str(i))
-        tree = core.sample(design.build, design._key(), data, sampling, seed, False)
+        tree = core.sample(design.build, design.structure_key(), data, sampling, seed, False)
         diag = core.check_convergence(tree, var_names=names, raise_=False)
         for name in names:
             draws = tree.posterior[name].transpose("chain", "draw").to_numpy()
@@ -94,9 +95,9 @@ def calibrate(
                     "rank": int((thinned < truth).sum()),
                     "in50": bool(q[1] <= truth <= q[2]),
                     "in90": bool(q[0] <= truth <= q[3]),
-                    "converged": diag["converged"],
-                    "rhat_max": diag["rhat_max"],
-                    "divergences": diag["divergences"],
+                    "converged": diag.converged,
+                    "rhat_max": diag.rhat_max,
+                    "divergences": diag.divergences,
                 }
             )
     out = pd.DataFrame(rows)
@@ -137,7 +138,7 @@ def summarise(results: pd.DataFrame, *, bins: int = 10) -> pd.DataFrame:
 
 def template(
     design: str, family: str, *, site: bool = False, n: int = 120, seed: int = 0
-) -> _Design | MetaAnalysis:
+) -> Design | MetaAnalysis:
     """A small synthetic design (rows only matter: outcomes are re-simulated by :func:`calibrate`).
 
     ``design`` is a key of :data:`simpact.effects.DESIGNS`; ``n`` the number of rows (units, or

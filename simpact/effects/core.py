@@ -13,19 +13,15 @@ import pandas as pd
 import pymc as pm
 import xarray as xr
 
-from simpact.base import rng
+from simpact.base import rng, scales
+from simpact.base.constants import CI_PROB
 from simpact.base.errors import ConvergenceError, SpecError
+from simpact.base.fit_info import Diagnostics, FitInfo
 from simpact.config.spec import Sampling
-
-CI_PROB = 0.90
-"""Every interval in simpact is a 90 % equal-tailed interval (P5–P95)."""
 
 RHAT_MAX = 1.01
 ESS_MIN = 400
 """Convergence gate: R-hat at most RHAT_MAX, bulk and tail ESS at least ESS_MIN, no divergences."""
-
-RATIO_SCALES = frozenset({"risk_ratio", "rate_ratio"})
-"""Effect scales whose null value is 1 (every other scale's null is 0)."""
 
 _COMPILED: dict[tuple, Any] = {}
 """Compiled nutpie models (with their PyMC model) by model structure, so a refit on new data
@@ -43,7 +39,7 @@ def _prior(name: str, spec: dict, *, field: str, **extra) -> pm.Distribution:
         raise SpecError(f"bad arguments for {spec['dist']}: {exc}", field=field) from None
 
 
-def _priors(
+def merge_priors(
     defaults: dict[str, dict], overrides: dict[str, dict], *, field: str = "effect.priors"
 ) -> tuple[dict[str, dict], str]:
     """Merge prior overrides into data-scaled defaults; return them and their structure key.
@@ -115,20 +111,20 @@ class Fit:
     @property
     def effect(self) -> xr.DataArray:
         """The effect on its natural scale, dims ``(chain, draw)``."""
-        return self.tree.posterior[self.tree.attrs["effect_var"]]
+        return self.tree.posterior[FitInfo.read(self.tree).effect_var]
 
     def summary(self) -> pd.DataFrame:
         """Mean, sd, 90 % interval and P(effect in the better direction) of each effect scale.
 
         For a meta-analysis (``better`` unknown) ``p_better`` is P(effect < 0).
         """
-        better = self.tree.attrs["better"]
+        info = FitInfo.read(self.tree)
         rows = {}
-        for name in self.tree.attrs["effect_scales"]:
+        for name in info.effect_scales:
             da = self.tree.posterior[name]
-            null = 1.0 if name in RATIO_SCALES else 0.0
+            null = scales.SCALES[name].null if name in scales.SCALES else 0.0
             lower, upper = np.quantile(da, [(1 - CI_PROB) / 2, (1 + CI_PROB) / 2])
-            improves = da > null if better == "higher" else da < null
+            improves = da > null if info.better == "higher" else da < null
             rows[name] = {
                 "mean": float(da.mean()),
                 "sd": float(da.std()),
@@ -208,7 +204,7 @@ def integer_seed(random_seed: rng.SeedLike) -> int:
 
 def check_convergence(
     tree: xr.DataTree, *, var_names: list[str], raise_: bool = True
-) -> dict[str, float | int | bool]:
+) -> Diagnostics:
     """Convergence diagnostics of ``var_names``; raise if the gate fails and ``raise_``.
 
     The gate: R-hat (rank-normalised) at most 1.01, bulk and tail ESS at least 400, no divergent
@@ -216,8 +212,9 @@ def check_convergence(
 
     Returns
     -------
-    dict
-        ``rhat_max``, ``ess_bulk_min``, ``ess_tail_min``, ``divergences`` and ``converged``.
+    Diagnostics
+        ``rhat_max``, ``ess_bulk_min``, ``ess_tail_min``, ``divergences`` and ``converged``
+        (``.write(tree)`` records them in the fit's attrs).
 
     Raises
     ------
@@ -231,7 +228,7 @@ def check_convergence(
     >>> tree = xr.DataTree.from_dict({
     ...     "posterior": xr.Dataset({"mu": (("chain", "draw"), draws)}),
     ...     "sample_stats": xr.Dataset({"diverging": (("chain", "draw"), draws > 9)})})
-    >>> check_convergence(tree, var_names=["mu"])["converged"]
+    >>> check_convergence(tree, var_names=["mu"]).converged
     True
     """
     post = tree.posterior.to_dataset()[var_names]
@@ -257,10 +254,10 @@ def check_convergence(
             f"sampling did not converge ({'; '.join(problems)}); try {hint}",
             field="effect.sampling",
         )
-    return {
-        "rhat_max": rhat,
-        "ess_bulk_min": ess_bulk,
-        "ess_tail_min": ess_tail,
-        "divergences": divergences,
-        "converged": not problems,
-    }
+    return Diagnostics(
+        rhat_max=rhat,
+        ess_bulk_min=ess_bulk,
+        ess_tail_min=ess_tail,
+        divergences=divergences,
+        converged=not problems,
+    )

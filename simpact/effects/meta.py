@@ -12,6 +12,7 @@ import xarray as xr
 from simpact.base import rng
 from simpact.base.constants import CI_PROB
 from simpact.base.errors import DataError
+from simpact.base.fit_info import FitInfo
 from simpact.config.spec import Sampling
 from simpact.effects import core
 from simpact.effects.core import Fit
@@ -80,7 +81,7 @@ class MetaAnalysis:
         )
         if len(self.labels) != len(self.yi):
             raise DataError(f"{len(self.labels)} labels for {len(self.yi)} studies", field="labels")
-        self._merged, self._prior_key = core._priors(self.default_priors, self.priors)
+        self._merged, self._prior_key = core.merge_priors(self.default_priors, self.priors)
 
     @property
     def default_priors(self) -> dict[str, dict]:
@@ -97,7 +98,7 @@ class MetaAnalysis:
         """Posterior variables checked by simulation-based calibration."""
         return ["mu", "tau", "theta_new"]
 
-    def _key(self) -> tuple:
+    def structure_key(self) -> tuple:
         return (self.KEY, len(self.yi), self._prior_key)
 
     def new_data(self) -> dict[str, np.ndarray]:
@@ -136,7 +137,7 @@ class MetaAnalysis:
         sampling = sampling or Sampling(target_accept=0.95)
         tree = core.sample(
             self.build,
-            self._key(),
+            self.structure_key(),
             self.new_data(),
             sampling,
             core.integer_seed(random_seed),
@@ -145,24 +146,22 @@ class MetaAnalysis:
         tree["observed_data"] = xr.Dataset(
             {"yi": ("study", self.yi), "sei": ("study", self.sei)}, coords={"study": self.labels}
         )
-        tree.attrs.update(
+        FitInfo(
             design=self.KEY,
             family="normal",
             outcome="yi",
             effect_var="mu",
             effect_scale=self.scale,
-            effect_scales=["mu", "theta_new"],
+            effect_scales=("mu", "theta_new"),
             better="lower",
             sampler=sampling.sampler,
             ci_prob=CI_PROB,
-        )
+        ).write(tree)
         for name in tree.posterior.data_vars:
             tree.posterior[name].attrs["units"] = "1" if name == "tau" else self.scale
-        tree.attrs.update(
-            core.check_convergence(
-                tree, var_names=["mu", "tau", "theta", "theta_new"], raise_=check
-            )
-        )
+        core.check_convergence(
+            tree, var_names=["mu", "tau", "theta", "theta_new"], raise_=check
+        ).write(tree)
         return MetaFit(tree)
 
 

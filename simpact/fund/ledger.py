@@ -10,10 +10,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import xarray as xr
 
-from simpact.components.rules import RULES, compare, repay
+from simpact.components.rules import RULES, FundTerms
 from simpact.config import priors
 from simpact.config.spec import Fund
 
@@ -37,15 +38,7 @@ def apply_fund(sim: xr.DataTree, fund: Fund, *, horizon: int | None = None) -> x
     """
     cf = sim["cashflows"].to_dataset()
     years = cf["year"].to_numpy()
-    savings = repaying_savings(cf, fund.repaying_actors)
-    ledger = repay(
-        savings,
-        due=due_of(fund),
-        rule=fund.rule,
-        horizon=horizon or fund.horizon,
-        cap=fund.return_cap,
-        drawn=fund.fund_part,
-    )
+    ledger = terms_of(fund, horizon).repay(repaying_savings(cf, fund.repaying_actors))
     levels = priors.actors()
     external = [a for a in cf["actor"].to_numpy() if levels[a].level != "municipality"]
     units = cf["savings"].attrs["units"]
@@ -74,12 +67,14 @@ def apply_fund(sim: xr.DataTree, fund: Fund, *, horizon: int | None = None) -> x
     return out
 
 
-def due_of(fund: Fund) -> dict[int, float]:
-    principal = sum(fund.fund_part.values())
-    return {year: share * principal for year, share in fund.repayment.items()}
+def terms_of(fund: Fund, horizon: int | None = None) -> FundTerms:
+    """``fund.terms()``, with ``horizon`` (if given) in place of the spec's."""
+    terms = fund.terms()
+    return terms if horizon is None else replace(terms, horizon=int(horizon))
 
 
 def repaying_savings(cf: xr.Dataset, actors: Sequence[str]) -> xr.DataArray:
+    """The cashable savings of ``actors`` summed, per draw and year (what repays the fund)."""
     savings = cf["cashable_savings"].sel(actor=list(actors)).sum("actor")
     savings.attrs["units"] = cf["cashable_savings"].attrs["units"]
     return savings
@@ -100,14 +95,4 @@ def compare_rules(
     >>> # compare_rules(sim, spec.fund)["full_by_horizon"].mean(("chain", "draw"))
     """
     cf = sim["cashflows"].to_dataset()
-    return compare(
-        repaying_savings(cf, fund.repaying_actors),
-        due=due_of(fund),
-        rules=rules,
-        horizon=horizon or fund.horizon,
-        cap=fund.return_cap,
-        drawn=fund.fund_part,
-    )
-
-
-# --------------------------------------------------------------------------- the portfolio
+    return terms_of(fund, horizon).compare(repaying_savings(cf, fund.repaying_actors), rules)

@@ -14,7 +14,7 @@ import numpy as np
 import xarray as xr
 
 from simpact.base.errors import SimpactError
-from simpact.components.rules import check_rule, check_savings, repay
+from simpact.components.rules import FundTerms, check_rule, check_savings
 from simpact.config.spec import Fund
 from simpact.fund.ledger import repaying_savings
 
@@ -47,7 +47,8 @@ class Project:
     start
         Fund year in which the project's year 1 falls.
     rule, horizon, cap
-        As in :func:`repay` (``horizon`` in project years, default the last year of savings).
+        As in :func:`~simpact.components.rules.repay` (``horizon`` in project years, default
+        the last year of savings).
     part
         ``"fund"`` (repaid) or ``"frame_grant"`` (paid from the annual frame, not repaid).
     """
@@ -92,17 +93,20 @@ class Project:
         """Total money drawn."""
         return float(sum(self.drawn.values()))
 
+    @property
+    def terms(self) -> FundTerms:
+        """The project's repayment terms (instalments = repayment shares of the principal)."""
+        return FundTerms(
+            due={y: s * self.principal for y, s in self.repayment.items()},
+            drawn=self.drawn,
+            rule=self.rule,
+            cap=self.cap,
+            horizon=self.horizon,
+        )
+
     def ledger(self) -> xr.Dataset:
         """The project's own :func:`repay` ledger (project years)."""
-        due = {y: s * self.principal for y, s in self.repayment.items()}
-        return repay(
-            self.savings,
-            due=due,
-            rule=self.rule,
-            horizon=self.horizon,
-            cap=self.cap,
-            drawn=self.drawn,
-        )
+        return self.terms.repay(self.savings)
 
     @classmethod
     def from_simulation(
@@ -110,15 +114,16 @@ class Project:
     ) -> Project:
         """A fund-part project from a simulation tree and its spec's ``[fund]`` table."""
         cf = sim["cashflows"].to_dataset()
+        terms = fund.terms()
         return cls(
             name=name or str(sim.attrs.get("intervention", "project")),
             savings=repaying_savings(cf, fund.repaying_actors),
-            drawn=dict(fund.fund_part),
+            drawn=dict(terms.drawn),
             repayment=dict(fund.repayment),
             start=start,
-            rule=fund.rule,
-            horizon=fund.horizon,
-            cap=fund.return_cap,
+            rule=terms.rule,
+            horizon=terms.horizon,
+            cap=terms.cap,
         )
 
 
@@ -182,6 +187,44 @@ def portfolio(
     >>> float(pf["balance"].isel(year=-1).item())
     2000000.0
     """
+    _check(projects, allocations, frame_grant, years)
+    sample_dims = [d for d in projects[0].savings.dims if d != "year"]
+    last = max(p.start - 1 + int(p.savings["year"].max()) for p in projects)
+    last = max(last, *allocations) if allocations else last
+    n_years = years or last
+    fund_years = np.arange(1, n_years + 1)
+    units = projects[0].savings.attrs.get("units", "SEK")
+    per_year = _PerYear(fund_years, units)
+    zero = xr.zeros_like(
+        projects[0].savings.isel(year=0, drop=True).drop_vars("calendar_year", errors="ignore"),
+        dtype=float,
+    )
+    flows = _fund_flows([p for p in projects if p.part == "fund"], per_year, zero)
+    allocation = per_year(allocations)
+    out = _revolve(flows, allocation, zero)
+    out["allocation"] = allocation
+    tol = 1e-6 * max(float(allocation.sum()), 1.0)
+    out["capital_intact"] = out["written_off"] - out["gain"] <= tol
+    out["cannot_pay"] = (out["topup"] > tol).cumsum("year") > 0
+    frame_draws = [
+        per_year({y + p.start - 1: a for y, a in p.drawn.items()})
+        for p in projects
+        if p.part == "frame_grant"
+    ]
+    out.update(_frame_part(frame_draws, frame_grant, per_year))
+    out = out.transpose(*sample_dims, "year", ...)
+    _label(out, units)
+    out.attrs.update(projects=[p.name for p in projects], rules=[p.rule for p in projects])
+    return out
+
+
+def _check(
+    projects: Sequence[Project],
+    allocations: Mapping[int, float],
+    frame_grant: float | Mapping[int, float],
+    years: int | None,
+) -> None:
+    """The portfolio's arguments, or a :class:`SimpactError` naming the bad one."""
     if not projects:
         raise SimpactError("a portfolio needs at least one project", field="projects")
     names = [p.name for p in projects]
@@ -193,123 +236,133 @@ def portfolio(
                 f"an allocation cannot be negative, got {amount} in year {year}",
                 field="allocations",
             )
-    frame = frame_grant if isinstance(frame_grant, Mapping) else None
-    amounts = list(frame.values()) if frame is not None else [frame_grant]
+    amounts = list(frame_grant.values()) if isinstance(frame_grant, Mapping) else [frame_grant]
     if any(not v >= 0 for v in amounts):
         raise SimpactError("the frame grant cannot be negative", field="frame_grant")
-    sample_dims = [d for d in projects[0].savings.dims if d != "year"]
+    first = projects[0].savings
+    shared = {d: n for d, n in first.sizes.items() if d != "year"}
     for p in projects:
         other = {d: n for d, n in p.savings.sizes.items() if d != "year"}
-        if other != {d: projects[0].savings.sizes[d] for d in sample_dims}:
+        if other != shared:
             raise SimpactError(
                 f"project {p.name!r} has sample dims {other}; all projects must share the same "
-                f"joint draws {dict((d, projects[0].savings.sizes[d]) for d in sample_dims)}",
+                f"joint draws {shared}",
                 field="projects",
             )
-    last = max(p.start - 1 + int(p.savings["year"].max()) for p in projects)
-    last = max(last, *allocations) if allocations else last
     if years is not None and years < 1:
         raise SimpactError(f"years must be >= 1, got {years}", field="years")
-    n_years = years or last
-    fund_years = np.arange(1, n_years + 1)
-    units = projects[0].savings.attrs.get("units", "SEK")
 
-    def per_year(values: Mapping[int, float] | float) -> xr.DataArray:
+
+@dataclass(frozen=True)
+class _PerYear:
+    """Amounts by fund year (a mapping, or one amount for every year) as a ``year`` array."""
+
+    years: np.ndarray
+    units: str
+
+    def __call__(self, values: Mapping[int, float] | float) -> xr.DataArray:
         get = values.get if isinstance(values, Mapping) else (lambda y, d: values)
         return xr.DataArray(
-            [float(get(int(y), 0.0)) for y in fund_years],
+            [float(get(int(y), 0.0)) for y in self.years],
             dims="year",
-            coords={"year": fund_years},
-            attrs={"units": units},
+            coords={"year": self.years},
+            attrs={"units": self.units},
         )
 
-    drawn, repaid, written, gain, frame_draws = [], [], [], [], []
+
+def _fund_flows(
+    projects: Sequence[Project], per_year: _PerYear, zero: xr.DataArray
+) -> dict[str, xr.DataArray]:
+    """Drawn and repaid per project, gains and write-offs per year, in fund years."""
+    years = per_year.years
+    drawn, repaid, written, gain = [], [], [], []
     for p in projects:
-        d = per_year({y + p.start - 1: a for y, a in p.drawn.items()})
-        if p.part == "frame_grant":
-            frame_draws.append(d)
-            continue
         ledger = p.ledger()
-        horizon = int(ledger.attrs["horizon"])
         cum = ledger["repaid"].cumsum("year")
         gain_cum = np.maximum(cum - ledger["principal"], 0.0)
         off_cum = (ledger["principal"] - np.minimum(cum, ledger["principal"])).where(
-            ledger["year"] >= horizon, 0.0
+            ledger["year"] >= int(ledger.attrs["horizon"]), 0.0
         )
-        drawn.append(d.expand_dims(project=[p.name]))
+        drawn.append(
+            per_year({y + p.start - 1: a for y, a in p.drawn.items()}).expand_dims(project=[p.name])
+        )
         repaid.append(
-            _to_fund_years(ledger["repaid"], p.start, fund_years).expand_dims(project=[p.name])
+            _to_fund_years(ledger["repaid"], p.start, years).expand_dims(project=[p.name])
         )
-        gain.append(_to_fund_years(_increments(gain_cum), p.start, fund_years))
-        written.append(_to_fund_years(_increments(off_cum), p.start, fund_years))
-    out = xr.Dataset()
-    allocation = per_year(allocations)
-    zero = xr.zeros_like(
-        projects[0].savings.isel(year=0, drop=True).drop_vars("calendar_year", errors="ignore"),
-        dtype=float,
-    )
-    if drawn:
-        drawn_a = xr.concat(drawn, "project")
-        repaid_a = xr.concat(repaid, "project")
-        gain_y = sum(gain)
-        written_y = sum(written)
-    else:
-        drawn_a = repaid_a = xr.DataArray(
-            np.zeros((0, n_years)),
+        gain.append(_to_fund_years(_increments(gain_cum), p.start, years))
+        written.append(_to_fund_years(_increments(off_cum), p.start, years))
+    if not drawn:
+        none = xr.DataArray(
+            np.zeros((0, len(years))),
             dims=("project", "year"),
-            coords={"year": fund_years, "project": []},
+            coords={"year": years, "project": []},
         )
-        gain_y = written_y = zero + xr.zeros_like(allocation)
-    need = drawn_a.sum("project") + zero
-    inflow = allocation + repaid_a.sum("project") + zero
+        nothing = zero + xr.zeros_like(per_year(0.0))
+        return {"drawn": none, "repaid": none, "gain": nothing, "written_off": nothing}
+    return {
+        "drawn": xr.concat(drawn, "project"),
+        "repaid": xr.concat(repaid, "project"),
+        "gain": sum(gain),
+        "written_off": sum(written),
+    }
+
+
+def _revolve(
+    flows: dict[str, xr.DataArray], allocation: xr.DataArray, zero: xr.DataArray
+) -> xr.Dataset:
+    """Year by year: the balance after inflows and draws, and the board's top-ups."""
+    drawn, repaid = flows["drawn"], flows["repaid"]
+    need = drawn.sum("project") + zero
+    inflow = allocation + repaid.sum("project") + zero
     balance, topup = [], []
     b = zero
-    for t in range(n_years):
+    for t in range(allocation.sizes["year"]):
         avail = b + inflow.isel(year=t)
         top = np.maximum(need.isel(year=t) - avail, 0.0)
         b = avail + top - need.isel(year=t)
         balance.append(b)
         topup.append(top)
+    out = xr.Dataset()
     out["balance"] = xr.concat(balance, "year")
     out["topup"] = xr.concat(topup, "year")
-    out["drawn"] = drawn_a
-    out["repaid"] = repaid_a + zero
-    out["gain"] = (gain_y + zero).cumsum("year")
-    out["written_off"] = (written_y + zero).cumsum("year")
+    out["drawn"] = drawn
+    out["repaid"] = repaid + zero
+    out["gain"] = (flows["gain"] + zero).cumsum("year")
+    out["written_off"] = (flows["written_off"] + zero).cumsum("year")
     out["outstanding"] = (
-        (drawn_a - repaid_a).sum("project").cumsum("year") + out["gain"] - out["written_off"] + zero
+        (drawn - repaid).sum("project").cumsum("year") + out["gain"] - out["written_off"] + zero
     )
-    out["allocation"] = allocation
-    tol = 1e-6 * max(float(allocation.sum()), 1.0)
-    out["capital_intact"] = out["written_off"] - out["gain"] <= tol
-    out["cannot_pay"] = (out["topup"] > tol).cumsum("year") > 0
-    frame_budget = per_year(
-        frame_grant if frame is not None else {int(y): frame_grant for y in fund_years}
-    )
-    frame_need = sum(frame_draws) if frame_draws else xr.zeros_like(frame_budget)
-    out["frame_grant"] = frame_budget
-    out["frame_used"] = np.minimum(frame_need, frame_budget)
-    out["frame_overrun"] = np.maximum(frame_need - frame_budget, 0.0)
-    out = out.transpose(*sample_dims, "year", ...)
-    for name in (
-        "balance",
-        "topup",
-        "drawn",
-        "repaid",
-        "gain",
-        "written_off",
-        "outstanding",
-        "allocation",
-        "frame_grant",
-        "frame_used",
-        "frame_overrun",
-    ):
-        out[name].attrs["units"] = units
-    for name in ("capital_intact", "cannot_pay"):
-        out[name].attrs["units"] = "1"
-    out["gain"].attrs["description"] = "cumulative payments above principals"
-    out["written_off"].attrs["description"] = "cumulative amounts written off at project horizons"
-    out["cannot_pay"].attrs["description"] = "the fund has (by this year) failed to pay a draw"
-    out["capital_intact"].attrs["description"] = "nothing lost: written off <= gains"
-    out.attrs.update(projects=names, rules=[p.rule for p in projects])
     return out
+
+
+def _frame_part(
+    frame_draws: list[xr.DataArray],
+    frame_grant: float | Mapping[int, float],
+    per_year: _PerYear,
+) -> dict[str, xr.DataArray]:
+    """The annual frame, what frame-grant projects use of it and what they draw beyond it."""
+    if isinstance(frame_grant, Mapping):
+        budget = per_year(frame_grant)
+    else:
+        budget = per_year({int(y): frame_grant for y in per_year.years})
+    need = sum(frame_draws) if frame_draws else xr.zeros_like(budget)
+    return {
+        "frame_grant": budget,
+        "frame_used": np.minimum(need, budget),
+        "frame_overrun": np.maximum(need - budget, 0.0),
+    }
+
+
+_DESCRIPTIONS = {
+    "gain": "cumulative payments above principals",
+    "written_off": "cumulative amounts written off at project horizons",
+    "cannot_pay": "the fund has (by this year) failed to pay a draw",
+    "capital_intact": "nothing lost: written off <= gains",
+}
+
+
+def _label(out: xr.Dataset, units: str) -> None:
+    for name in out.data_vars:
+        out[name].attrs["units"] = "1" if out[name].dtype == bool else units
+    for name, description in _DESCRIPTIONS.items():
+        out[name].attrs["description"] = description

@@ -12,18 +12,11 @@ from matplotlib.figure import Figure
 from scipy import stats
 
 from simpact.decision.summary import Summary
-from simpact.plots.figures import (
-    LABELS,
-    acceptability,
-    diagnostics,
-    effect_posterior,
-    evppi_bars,
-    fan_chart,
-    fund_balance,
-    npv_distribution,
-    repayment,
-    tornado,
-)
+from simpact.plots.effects import diagnostics, effect_posterior
+from simpact.plots.fund import fund_balance, repayment
+from simpact.plots.money import fan_chart, npv_distribution
+from simpact.plots.sensitivity import evppi_bars, tornado
+from simpact.plots.style import words
 
 PRIOR_DENSITIES: dict[str, Callable[..., object]] = {
     "Normal": lambda mu=0.0, sigma=1.0: stats.norm(mu, sigma),
@@ -60,7 +53,16 @@ def effect_prior(sim: xr.DataTree, name: str = "effect"):
         return None
 
 
-def _has(sim: xr.DataTree, group: str, *names: str) -> bool:
+def has(sim: xr.DataTree, group: str, *names: str) -> bool:
+    """Whether ``sim`` has the group ``group`` (a path such as ``"fit/posterior"``) holding
+    every variable in ``names``.
+
+    Examples
+    --------
+    >>> sim = xr.DataTree.from_dict({"fund": xr.Dataset({"repaid": ("year", [1.0])})})
+    >>> has(sim, "fund", "repaid"), has(sim, "fund", "drawn"), has(sim, "fit/posterior")
+    (True, False, False)
+    """
     try:
         node = sim[group]
     except KeyError:
@@ -68,24 +70,25 @@ def _has(sim: xr.DataTree, group: str, *names: str) -> bool:
     return isinstance(node, xr.DataTree) and all(n in node.data_vars for n in names)
 
 
-def _actor_labels(sim: xr.DataTree, lang: str) -> dict[str, str]:
+def _actor_labels(lang: str) -> dict[str, str]:
+    """Display names of the priors library's actors in ``lang``."""
     from simpact.config import priors
 
     return {k: getattr(a.label, lang) for k, a in priors.actors().items()}
 
 
 def _effect_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | None:
-    if not _has(sim, "fit/posterior", "effect"):
+    if not has(sim, "fit/posterior", "effect"):
         return None
     scales = sim["fit"].attrs.get("effect_scales", [])
-    xlabel = LABELS[lang]["log_odds_ratio" if "log_odds_ratio" in scales else "effect_param"]
+    xlabel = words(lang)["log_odds_ratio" if "log_odds_ratio" in scales else "effect_param"]
     return effect_posterior(
         sim["fit/posterior/effect"], prior=effect_prior(sim), xlabel=xlabel, lang=lang
     )
 
 
 def _diagnostics_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | None:
-    if not _has(sim, "fit/posterior"):
+    if not has(sim, "fit/posterior"):
         return None
     # the variables the convergence gate checked: the plot and the report's verdict agree
     post = sim["fit/posterior"]
@@ -95,16 +98,16 @@ def _diagnostics_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure
 
 
 def _fan_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | None:
-    if not _has(sim, "cashflows", "savings", "costs", "discount_factor"):
+    if not has(sim, "cashflows", "savings", "costs", "discount_factor"):
         return None
     cf = sim["cashflows"].to_dataset()
     disc = cf["discount_factor"]
-    title = f"{sim.attrs.get('intervention_name', '')}: {LABELS[lang]['fan_title']}"
+    title = f"{sim.attrs.get('intervention_name', '')}: {words(lang)['fan_title']}"
     return fan_chart(
         cf["savings"] * disc,
         cf["costs"] * disc,
         price_year=sim.attrs.get("price_year", ""),
-        labels=_actor_labels(sim, lang),
+        labels=_actor_labels(lang),
         title=title,
         lang=lang,
     )
@@ -130,13 +133,13 @@ def balance(sim: xr.DataTree) -> xr.DataArray:
 
 
 def _balance_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | None:
-    if not (_has(sim, "fund", "balance") or _has(sim, "fund", "repaid", "drawn")):
+    if not (has(sim, "fund", "balance") or has(sim, "fund", "repaid", "drawn")):
         return None
     return fund_balance(balance(sim), price_year=sim.attrs.get("price_year", ""), lang=lang)
 
 
 def _repayment_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | None:
-    if not _has(sim, "fund", "repaid", "principal") or "repaid_share" not in summary.draws:
+    if not has(sim, "fund", "repaid", "principal") or "repaid_share" not in summary.draws:
         return None
     fund = sim["fund"].to_dataset()
     return repayment(
@@ -162,7 +165,7 @@ def _npv_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | None:
 
 
 def _tornado_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | None:
-    if not _has(sim, "decision", "tornado"):
+    if not has(sim, "decision", "tornado"):
         return None
     df = sim["decision/tornado"].transpose("parameter", "bound").to_pandas()
     base = sim["decision"].attrs.get("tornado_base")
@@ -174,14 +177,8 @@ def _tornado_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | N
     )
 
 
-def _acceptability_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | None:
-    if not _has(sim, "decision", "acceptability"):
-        return None
-    return acceptability(sim["decision/acceptability"], lang=lang)
-
-
 def _evppi_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | None:
-    if not _has(sim, "decision", "evppi"):
+    if not has(sim, "decision", "evppi"):
         return None
     dec = sim["decision"]
     evpi = float(dec["evpi"]) if "evpi" in dec.data_vars else None
@@ -200,7 +197,6 @@ FIGURES: dict[str, FigureMaker] = {
     "fund_balance": _balance_figure,
     "repayment": _repayment_figure,
     "tornado": _tornado_figure,
-    "acceptability": _acceptability_figure,
     "evppi": _evppi_figure,
 }
 """Report figures by file stem: ``make(sim, summary, lang)`` returns a Figure, or None when the
@@ -212,12 +208,13 @@ def make_figures(sim: xr.DataTree, summary: Summary, *, lang: str = "en") -> dic
 
     Examples
     --------
-    >>> import simpact as sp
-    >>> spec = sp.load_model("nata")
-    >>> post = sp.fit_effects(spec, sp.load_followup(spec), random_seed=1)  # doctest: +SKIP
-    >>> sim = sp.simulate(spec, post, random_seed=2)  # doctest: +SKIP
-    >>> sorted(make_figures(sim, sp.summarize(sim)))  # doctest: +SKIP
-    ['effect_posterior', 'fan_chart', 'fund_balance', 'npv_distribution', 'rank_plot', 'repayment']
+    >>> import numpy as np, pandas as pd
+    >>> ledger = np.array([[[1.0, 0.0], [0.0, 1.0]]])  # 1 chain, 2 draws, 2 years
+    >>> fund = xr.Dataset({"drawn": (("chain", "draw", "year"), ledger[:, :, ::-1]),
+    ...                    "repaid": (("chain", "draw", "year"), ledger)}, coords={"year": [1, 2]})
+    >>> summary = Summary(table=pd.DataFrame(), text=[], draws=xr.Dataset())
+    >>> sorted(make_figures(xr.DataTree.from_dict({"fund": fund}), summary))
+    ['fund_balance']
     """
     figures = {}
     for name, make in FIGURES.items():

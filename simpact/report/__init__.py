@@ -1,35 +1,55 @@
-"""Decision-paper reports: Markdown and self-contained HTML (Swedish or English), tables as
-.csv and .xlsx, and :func:`write_report`, which writes them all with the figures and the results
-tree into one folder."""
+"""Decision-paper reports: Markdown and self-contained HTML (figures embedded), Swedish or
+English, tables as .csv and .xlsx, and :func:`write_report`, which writes them all with the
+figures and the results tree into one folder.
 
-from simpact.report.document import (
+:func:`write_report` writes, into one folder, ``results.nc`` (the whole tree with provenance),
+the tables (``summary.csv``, ``savings.csv``, ``effect.csv`` and all of them as sheets of
+``summary.xlsx``), ``figures/*.png``, ``report.md`` and ``report.html``. Every number in the text
+comes from those tables (the :class:`~simpact.decision.Summary` table, :func:`savings_table`,
+:func:`effect_table`), and the figures are drawn from the same draws, so text, tables and figures
+agree. A section appears only when its inputs are in the tree, so the report grows as the
+pipeline does. Files are written atomically.
+
+The modules, by what they hold: :mod:`.words` (the report's words), :mod:`.formats` (numbers and
+distributions in words), :mod:`.tables` (the tables), :mod:`.assumptions` (the assumptions
+table), :mod:`.provenance` (versions and the command to rerun), :mod:`.context` (the template
+context, one function per section), :mod:`.render` (Markdown and HTML from the templates in
+``templates/``) and :mod:`.write` (the report folder). The spec the results were simulated from
+is read once (:func:`simpact.config.loading.spec_of`) and passed down as a ``ModelSpec``.
+"""
+
+from simpact.report.formats import describe, format_row, formatter
+from simpact.report.provenance import command, versions
+from simpact.report.render import render_html, render_markdown
+from simpact.report.tables import (
     KEY_METRICS,
-    WORDS,
-    command,
-    describe,
+    YEAR_EVENT,
     diagnostics_table,
     effect_table,
-    formatter,
-    render_html,
-    render_markdown,
+    key_row,
     savings_table,
     tables,
-    write_report,
     write_tables,
 )
+from simpact.report.words import WORDS
+from simpact.report.write import write_report
 
 __all__ = [
     "KEY_METRICS",
     "WORDS",
+    "YEAR_EVENT",
     "command",
     "describe",
     "diagnostics_table",
     "effect_table",
+    "format_row",
     "formatter",
+    "key_row",
     "render_html",
     "render_markdown",
     "savings_table",
     "tables",
+    "versions",
     "write_report",
     "write_tables",
 ]

@@ -63,7 +63,10 @@ def draw_block(plan: Plan, seed, block: int) -> tuple[dict[str, np.ndarray], dic
     return out, effects
 
 
-def _effect(plan: Plan, o: OutcomePlan, d: Mapping[str, np.ndarray], e: Mapping[str, np.ndarray]):
+def signed_effect(
+    plan: Plan, o: OutcomePlan, d: Mapping[str, np.ndarray], e: Mapping[str, np.ndarray]
+) -> np.ndarray:
+    """An outcome's effect draws; a difference is signed so that an improvement is positive."""
     value = d[o.effect] if o.effect in d else e[o.effect]
     if not scales.get(o.link.scale).is_ratio:  # the fall of a bad outcome, the rise of a good one
         value = -value if plan.better == "lower" else value
@@ -85,7 +88,7 @@ def avoided_by_lag(
     sizes = plan.intake_sizes
     for o in plan.outcomes:
         needs = {k: d[f"{o.name}.{k}"] for k in o.link.needs}
-        per_person = o.link.per_person(_effect(plan, o, d, e), needs)
+        per_person = o.link.per_person(signed_effect(plan, o, d, e), needs)
         kind = PERSISTENCE[o.persistence.kind]
         params = {k: getattr(o.persistence, k) for k in kind.needs}
         params.update({k: d[f"{o.persistence_prefix}{k}"] for k in kind.uncertain})
@@ -160,37 +163,70 @@ def _scatter(plan: Plan, rows: int) -> np.ndarray:
                 cols.append(col)
     if cols:
         out = np.stack(cols, axis=-1)
-    return out.reshape(nt * na, -1)
+    return out
 
 
-def savings_block(
-    plan: Plan,
-    avoided: list[np.ndarray],
-    value: list[np.ndarray],
-    cut: np.ndarray,
-    *,
-    dtype=np.float64,
+def _rows(plan: Plan) -> int:
+    """Intake rows of :func:`avoided_by_lag`: one per person (expected), one per intake."""
+    return 1 if plan.mode == "expected" else len(plan.intake_sizes)
+
+
+def scatter_matrix(plan: Plan, dtype=np.float64, *, repaying: bool = False) -> sparse.csr_array:
+    """The sparse :func:`_scatter` matrix, rows ``(year, actor)`` flattened (cached on the plan).
+
+    ``repaying=True`` keeps only the rows of the fund years and the repaying actors (in the
+    order of ``plan.repaying``); each is the full matrix's row, so its products are the same.
+    """
+    key = (np.dtype(dtype).name, repaying)
+    out = plan.scatter.get(key)
+    if out is None:
+        dense = _scatter(plan, _rows(plan))
+        if repaying:
+            dense = dense[: len(plan.fund_years)][:, plan.repaying]
+        out = sparse.csr_array(dense.reshape(-1, dense.shape[-1]).astype(dtype))
+        plan.scatter[key] = out
+    return out
+
+
+def savings_terms(
+    avoided: list[np.ndarray], value: list[np.ndarray], cut: np.ndarray
 ) -> np.ndarray:
-    """Gross savings ``(year, actor, n)`` in SEK from avoided events by intake and lag.
+    """SEK per (outcome, intake row, lag) term, one float64 row over the draws ``(term, n)``.
 
-    No ``(year, outcome, lag)`` array is built: the SEK value of each (outcome, intake, lag)
-    term is one row over the draws, and one product with the fixed sparse scatter matrix
-    (:func:`_scatter`: intake sizes x payer shares, placed at year ``intake + lag``) sums
-    them into years and actors.
+    Terms are avoided events (:func:`avoided_by_lag`) times the value of an event after
+    haircuts; :func:`savings_block` and :func:`repaying_block` scatter them into years and
+    actors, so no ``(year, outcome, lag)`` array is built.
     """
     n = len(cut)
-    rows = avoided[0].shape[0]
-    terms = np.empty((sum(a.shape[0] * a.shape[1] for a in avoided), n), dtype=dtype)
+    terms = np.empty((sum(a.shape[0] * a.shape[1] for a in avoided), n))
     r = 0
     for k, block in enumerate(avoided):
         size = block.shape[0] * block.shape[1]
         np.multiply(block.reshape(size, n), value[k] * cut, out=terms[r : r + size])
         r += size
-    scatter = plan.scatter.get((rows, np.dtype(dtype).name))
-    if scatter is None:
-        dense = _scatter(plan, rows).astype(dtype)
-        scatter = plan.scatter[(rows, np.dtype(dtype).name)] = sparse.csr_array(dense)
-    return (scatter @ terms).reshape(len(plan.years), len(plan.actors), n)
+    return terms
+
+
+def savings_block(plan: Plan, terms: np.ndarray, *, dtype=np.float64) -> np.ndarray:
+    """Gross savings ``(year, actor, n)`` in SEK: one product of the terms with the fixed
+    sparse scatter matrix (intake sizes x payer shares, placed at year ``intake + lag``)."""
+    out = scatter_matrix(plan, dtype) @ terms.astype(dtype, copy=False)
+    return out.reshape(len(plan.years), len(plan.actors), terms.shape[-1])
+
+
+def repaying_block(plan: Plan, terms: np.ndarray, cashable: np.ndarray) -> np.ndarray:
+    """Cashable savings of the repaying administrations ``(fund year, n)``, float64.
+
+    The full tree's ``cashable_savings`` summed over the repaying actors, number for number
+    (the same rows of the same product, summed in the same order), so every fund path repays
+    from the same savings.
+    """
+    rows = scatter_matrix(plan, repaying=True) @ terms
+    rows = rows.reshape(len(plan.fund_years), len(plan.repaying), terms.shape[-1])
+    out = np.zeros((rows.shape[0], rows.shape[-1]))
+    for i, a in enumerate(plan.repaying):
+        out += rows[:, i] * cashable[a]
+    return out
 
 
 def discount_block(plan: Plan, d: Mapping[str, np.ndarray], *, dtype=np.float64) -> np.ndarray:

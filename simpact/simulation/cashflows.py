@@ -6,11 +6,9 @@ import numpy as np
 import xarray as xr
 
 from simpact.base import rng
-from simpact.base.constants import SAMPLE_DIMS
-from simpact.base.version import __version__
 from simpact.config.spec import Haircuts, ModelSpec
 from simpact.simulation import blocks
-from simpact.simulation.plan import BLOCK, Plan, compile_plan
+from simpact.simulation.plan import Plan, compile_plan, run_attrs
 
 _INPUT_UNITS = {
     "effect": "1 (on the link's effect scale)",
@@ -32,7 +30,7 @@ def _block(plan: Plan, seed, block: int) -> dict[str, np.ndarray]:
     return {
         "inputs": d,
         "effects": e,
-        "savings": blocks.savings_block(plan, avoided, value, cut),
+        "savings": blocks.savings_block(plan, blocks.savings_terms(avoided, value, cut)),
         "avoided": by_year,
         "avoided_costs": by_year * (np.stack(value) * cut)[None],
         "costs": blocks.costs_block(plan, d),
@@ -74,15 +72,17 @@ def simulate_cashflows(
     xarray.DataTree
         Groups ``effects``, ``inputs``, ``avoided`` (``avoided_events`` and ``avoided_costs`` by
         year and outcome) and ``cashflows`` (``savings``, ``cashable_savings``, ``costs``, ``net``,
-        ``discount_factor``, ``present_value``), dims ``(chain, draw, year, actor)``.
+        ``discount_factor``, ``present_value``), dims ``(chain, draw, year, actor)``. Root attrs
+        name the seed: ``random_seed_entropy`` and ``random_seed_spawn_key``.
 
     Examples
     --------
     >>> import simpact as sp
+    >>> from simpact.components.distributions import as_dist
     >>> spec = sp.load_model("nata")
     >>> # a chain with a prior effect needs no fit:
     >>> raw = spec.model_copy(update={"outcomes": [
-    ...     o.model_copy(update={"effect": "difference", "effect_prior": sp.inputs.as_dist(
+    ...     o.model_copy(update={"effect": "difference", "effect_prior": as_dist(
     ...         {"dist": "normal", "mean": -0.05, "sd": 0.02})}) for o in spec.outcomes]})
     >>> tree = simulate_cashflows(raw, None, random_seed=1, draws=200)
     >>> tree["cashflows"]["savings"].sizes["draw"]
@@ -91,43 +91,59 @@ def simulate_cashflows(
     seed = rng.seed_sequence(random_seed)
     plan = compile_plan(spec, posterior, draws=draws, mode=mode)
     parts = [_block(plan, seed, i) for i in range(plan.n_blocks)]
-    shape = plan.shape
+    flat = {key: np.concatenate([p[key] for p in parts], axis=-1) for key in _PER_YEAR}
+    da = _Arrays(plan)
+    cashflows = _cashflows(flat, da)
+    inputs = _inputs(
+        plan,
+        {k: np.concatenate([p["inputs"][k] for p in parts]) for k in plan.inputs},
+        da,
+        flat["cashable"],
+    )
+    effects = _effects(plan, posterior, parts, da)
+    groups = {"effects": effects, "inputs": inputs, "avoided": _avoided(plan, flat, da)}
+    tree = xr.DataTree.from_dict({**groups, "cashflows": cashflows})
+    rate = cashflows["discount_factor"].isel(year=0).pipe(lambda f: (1 / f - 1).mean())
+    tree.attrs.update(run_attrs(plan, seed), discount_rate_mean=float(rate))
+    return tree
 
-    def cat(key: str, *, axis: int = -1) -> np.ndarray:
-        return np.concatenate([p[key] for p in parts], axis=axis)
 
-    years = plan.years
-    names = [o.name for o in plan.outcomes]
-    coords = {
-        "chain": np.arange(shape[0]),
-        "draw": np.arange(shape[1]),
-        "year": years,
-        "actor": plan.actors,
-        "outcome": names,
-    }
-    calendar = spec.intervention.start_year + years - 1
-    sek = f"SEK ({spec.intervention.price_year} prices)"
+_PER_YEAR = ("savings", "avoided", "avoided_costs", "costs", "cashable", "discount")
+"""Pieces of :func:`_block` concatenated over blocks along the draw axis (last)."""
 
-    def da(values: np.ndarray, dims: tuple[str, ...], units: str, **attrs) -> xr.DataArray:
-        """``values`` with the draw axis last -> a DataArray with sample dims first."""
-        values = np.moveaxis(values, -1, 0).reshape(shape + values.shape[:-1])
-        c = {dim: coords[dim] for dim in dims}
-        out = xr.DataArray(values, dims=dims, coords=c, attrs={"units": units, **attrs})
+
+class _Arrays:
+    """Per-draw arrays (flat draw axis last) as DataArrays named by the tree's dims."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.sek = f"SEK ({plan.spec.intervention.price_year} prices)"
+        years = plan.years
+        self.coords = {
+            "year": years,
+            "actor": plan.actors,
+            "outcome": [o.name for o in plan.outcomes],
+        }
+        self.calendar = plan.spec.intervention.start_year + years - 1
+
+    def __call__(self, values: np.ndarray, dims: tuple[str, ...], units: str, **attrs):
+        """``values`` ``(*dims, n)`` -> a DataArray ``(chain, draw, *dims)``."""
+        coords = {dim: self.coords[dim] for dim in dims}
+        out = self.plan.per_draw(values, dims, coords, units, **attrs)
         if "year" in dims:
-            out = out.assign_coords(calendar_year=("year", calendar))
+            out = out.assign_coords(calendar_year=("year", self.calendar))
         return out
 
-    savings = cat("savings")  # (year, actor, n)
-    costs = cat("costs")
-    cashable = cat("cashable")  # (actor, n)
-    discount = cat("discount")  # (year, n)
+
+def _cashflows(flat: dict[str, np.ndarray], da: _Arrays) -> xr.Dataset:
+    savings, costs, discount = flat["savings"], flat["costs"], flat["discount"]
     net = savings - costs
-    ydims = (*SAMPLE_DIMS, "year", "actor")
-    cashflows = xr.Dataset(
+    ydims, sek = ("year", "actor"), da.sek
+    return xr.Dataset(
         {
             "savings": da(savings, ydims, sek, description="gross avoided costs, after haircuts"),
             "cashable_savings": da(
-                savings * cashable[None],
+                savings * flat["cashable"][None],
                 ydims,
                 sek,
                 description="the part of savings that becomes a real cut in the actor's budget",
@@ -135,63 +151,36 @@ def simulate_cashflows(
             "costs": da(costs, ydims, sek, description="the intervention's own costs"),
             "net": da(net, ydims, sek, description="savings minus costs"),
             "discount_factor": da(
-                discount,
-                (*SAMPLE_DIMS, "year"),
-                "1",
-                description="(1 + r) ** -year, end-of-year timing",
+                discount, ("year",), "1", description="(1 + r) ** -year, end-of-year timing"
             ),
             "present_value": da(
                 net * discount[:, None], ydims, sek, description="net discounted to project year 0"
             ),
         }
     )
-    avoided = xr.Dataset(
+
+
+def _avoided(plan: Plan, flat: dict[str, np.ndarray], da: _Arrays) -> xr.Dataset:
+    return xr.Dataset(
         {
             "avoided_events": da(
-                cat("avoided"),
-                (*SAMPLE_DIMS, "year", "outcome"),
+                flat["avoided"],
+                ("year", "outcome"),
                 "events per year",
                 description=f"events avoided in the whole cohort ({plan.mode} counts)",
             ),
             "avoided_costs": da(
-                cat("avoided_costs"),
-                (*SAMPLE_DIMS, "year", "outcome"),
-                sek,
+                flat["avoided_costs"],
+                ("year", "outcome"),
+                da.sek,
                 description="gross savings by outcome (all actors), after haircuts",
             ),
         }
     )
-    inputs = _inputs(
-        plan,
-        {k: np.concatenate([p["inputs"][k] for p in parts]) for k in plan.inputs},
-        da,
-        sek,
-        cashable,
-    )
-    effects = _effects(plan, posterior, parts, da)
-    tree = xr.DataTree.from_dict(
-        {"effects": effects, "inputs": inputs, "avoided": avoided, "cashflows": cashflows}
-    )
-    tree.attrs.update(
-        simpact_version=__version__,
-        intervention=spec.intervention.id,
-        intervention_name=spec.intervention.name,
-        currency="SEK",
-        price_year=spec.intervention.price_year,
-        start_year=spec.intervention.start_year,
-        discount_rate_mean=float(
-            cashflows["discount_factor"].isel(year=0).pipe(lambda f: (1 / f - 1).mean())
-        ),
-        timing="end-of-year",
-        mode=plan.mode,
-        block_size=BLOCK,
-        random_seed_entropy=str(seed.entropy),
-    )
-    return tree
 
 
 def _inputs(
-    plan: Plan, flat: dict[str, np.ndarray], da, sek: str, cashable: np.ndarray
+    plan: Plan, flat: dict[str, np.ndarray], da: _Arrays, cashable: np.ndarray
 ) -> xr.Dataset:
     n = plan.n_draws
     names = [o.name for o in plan.outcomes]
@@ -211,13 +200,11 @@ def _inputs(
             ]
     ds = xr.Dataset()
     for key, arr in per_outcome.items():
-        ds[key] = da(
-            arr, (*SAMPLE_DIMS, "outcome"), sek if key == "unit_cost" else _INPUT_UNITS[key]
-        )
+        ds[key] = da(arr, ("outcome",), da.sek if key == "unit_cost" else _INPUT_UNITS[key])
     for name in Haircuts.model_fields:
-        ds[f"haircut_{name}"] = da(flat[f"haircuts.{name}"], SAMPLE_DIMS, "1")
-    ds["cashable_share"] = da(cashable, (*SAMPLE_DIMS, "actor"), "1")
-    ds["discount_rate"] = da(flat["discount_rate"], SAMPLE_DIMS, "1 per year")
+        ds[f"haircut_{name}"] = da(flat[f"haircuts.{name}"], (), "1")
+    ds["cashable_share"] = da(cashable, ("actor",), "1")
+    ds["discount_rate"] = da(flat["discount_rate"], (), "1 per year")
     if plan.copula_names:
         ds.attrs["correlated"] = list(plan.copula_names)
     return ds
@@ -234,10 +221,10 @@ value: ``reduction = sign * (effect - null)``, ``sign = -1`` when lower is bette
 difference that is the fall in risk per person reached; for a ratio, the relative fall."""
 
 
-def _effects(plan: Plan, posterior, parts, da) -> xr.Dataset:
+def _effects(plan: Plan, posterior, parts, da: _Arrays) -> xr.Dataset:
     ds = xr.Dataset()
     for name in plan.effects:
-        ds[name] = da(np.concatenate([p["effects"][name] for p in parts]), SAMPLE_DIMS, "1")
+        ds[name] = da(np.concatenate([p["effects"][name] for p in parts]), (), "1")
     scale = next((k for k in IMPROVEMENT_SCALES if k in ds), None)
     if scale is not None:
         # the improvement on the effect's own scale: sign * (effect - null), null 1 for ratios
