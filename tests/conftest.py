@@ -39,7 +39,7 @@ _real_sampling = [False]
 def _tiered_sample(model_fn, key, data, sampling, seed, progress):
     """``core.sample`` during the tests: NUTS in the real tiers, known draws otherwise."""
     if _real_sampling[0]:
-        return testing._REAL_SAMPLE(model_fn, key, data, sampling, seed, progress)
+        return testing.REAL_SAMPLE(model_fn, key, data, sampling, seed, progress)
     draws = min(sampling.draws, MOCK_DRAWS)
     return testing.mock_sample(model_fn, key, data, sampling, seed, progress, draws=draws)
 
@@ -49,7 +49,7 @@ def pytest_configure(config):
 
 
 def pytest_unconfigure(config):
-    core.sample = testing._REAL_SAMPLE
+    core.sample = testing.REAL_SAMPLE
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
 import re
 from pathlib import Path
@@ -57,3 +58,43 @@ def test_no_module_imports_the_package_face():
 
     graph = grimp.build_graph("simpact")
     assert graph.find_modules_that_directly_import("simpact") - {"simpact.__main__"} == set()
+
+
+MODULE_LINES = 400
+FUNCTION_LINES = 60
+
+
+def _body_lines(node) -> int:
+    body = node.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]  # the docstring does not count
+    return body[-1].end_lineno - body[0].lineno + 1 if body else 0
+
+
+def test_modules_and_functions_a_newcomer_can_read():
+    """No module over ~400 lines, no function over ~60 lines of body (its docstring aside)."""
+    long_modules, long_functions = [], []
+    for path in sorted((ROOT / "simpact").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        name = path.relative_to(ROOT).as_posix()
+        if len(text.splitlines()) > MODULE_LINES:
+            long_modules.append(name)
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                if _body_lines(node) > FUNCTION_LINES:
+                    long_functions.append(f"{name}:{node.name}")
+    assert long_modules == [] and long_functions == []
+
+
+def test_no_private_name_is_imported_across_modules():
+    """``from simpact.x import _y`` would tie a module to another's internals."""
+    offenders = []
+    for path in sorted((ROOT / "simpact").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("simpact"):
+                offenders += [
+                    f"{path.name}: {node.module}.{a.name}"
+                    for a in node.names
+                    if a.name.startswith("_") and a.name != "__version__"
+                ]
+    assert offenders == []

@@ -128,7 +128,7 @@ def test_prior_override_is_applied_and_is_part_of_the_structure(nata_data):
     default = effects.DiD(
         nata_data, outcome="problematic_absence", group="treated", period="period"
     )
-    assert design._key() != default._key()
+    assert design.structure_key() != default.structure_key()
     fit = design.fit(random_seed=1, sampling=Sampling(draws=300, tune=300, chains=2), check=False)
     assert float(fit.tree.posterior["log_odds_ratio"].mean()) == pytest.approx(-1.0, abs=0.03)
 
@@ -150,8 +150,8 @@ def test_data_scaled_priors_do_not_change_the_structure():
     gen = np.random.default_rng(2)
     a = pd.DataFrame({"y": gen.normal(10, 2, 40), "g": np.tile([0, 1], 20)})
     b = pd.DataFrame({"y": gen.normal(5_000, 900, 90), "g": np.tile([0, 1], 45)})
-    key = effects.TwoGroup(a, outcome="y", group="g", family="normal")._key()
-    assert effects.TwoGroup(b, outcome="y", group="g", family="normal")._key() == key
+    key = effects.TwoGroup(a, outcome="y", group="g", family="normal").structure_key()
+    assert effects.TwoGroup(b, outcome="y", group="g", family="normal").structure_key() == key
 
 
 def _tree(draws: np.ndarray, divergent: int = 0) -> xr.DataTree:

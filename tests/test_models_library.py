@@ -11,6 +11,7 @@ import pytest
 
 import simpact as sp
 from simpact import cli, config
+from simpact.config import spec as spec_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "models"
@@ -98,14 +99,14 @@ def template() -> dict:
 def test_template_shows_every_spec_field():
     text = (MODELS / "template.toml").read_text(encoding="utf-8")
     fields = {
-        "intervention": sp.spec.Intervention,
-        "data": sp.spec.DataSource,
-        "effect": sp.spec.EffectSpec,
-        "effect.sampling": sp.spec.Sampling,
-        "simulation": sp.spec.Simulation,
-        "simulation.haircuts": sp.spec.Haircuts,
-        "fund": sp.spec.Fund,
-        "outcomes": sp.spec.Outcome,
+        "intervention": spec_schema.Intervention,
+        "data": spec_schema.DataSource,
+        "effect": spec_schema.EffectSpec,
+        "effect.sampling": spec_schema.Sampling,
+        "simulation": spec_schema.Simulation,
+        "simulation.haircuts": spec_schema.Haircuts,
+        "fund": spec_schema.Fund,
+        "outcomes": spec_schema.Outcome,
     }
     for section, model in fields.items():
         for name in model.model_fields:
@@ -128,9 +129,9 @@ def test_simpact_new_writes_a_spec_that_validates(tmp_path, capsys):
         cli.main(["new", "Familjestöd i Ale", "--dir", str(tmp_path)])
     assert done.value.code == 0
     (path,) = tmp_path.glob("*.toml")
-    assert path.name == "familjest_d_i_ale.toml"
+    assert path.name == "familjestod_i_ale.toml"
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    assert raw["intervention"]["id"] == "familjest_d_i_ale"
+    assert raw["intervention"]["id"] == "familjestod_i_ale"
     assert raw["intervention"]["name"] == "Familjestöd i Ale"
     capsys.readouterr()
     with pytest.raises(SystemExit) as done:

@@ -100,6 +100,8 @@ class FitInfo:
         if "effect_var" not in attrs:
             return None
         values = {f.name: attrs[f.name] for f in fields(cls) if f.name in attrs}
+        values.setdefault("effect_scale", values["effect_var"])
+        values.setdefault("effect_scales", (values["effect_var"],))
         for name in ("effect_scales", "sites"):
             values[name] = tuple(str(v) for v in np.atleast_1d(values.get(name, ())) if v != "")
         values["ci_prob"] = float(values.get("ci_prob", CI_PROB))
