@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import platform
 import sys
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 
@@ -123,7 +123,3 @@ class Provenance:
                 "data_synthetic": bool(values.get("data_synthetic", False)),
             }
         )
-
-    def with_(self, **changes) -> Provenance:
-        """A copy with some fields changed."""
-        return replace(self, **changes)
