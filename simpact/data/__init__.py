@@ -2,6 +2,7 @@
 fingerprinted."""
 
 from simpact.data.checks import check
+from simpact.data.files import read_csv
 from simpact.data.reading import READERS, fingerprint, load_followup, read_table
 
-__all__ = ["READERS", "check", "fingerprint", "load_followup", "read_table"]
+__all__ = ["READERS", "check", "fingerprint", "load_followup", "read_csv", "read_table"]

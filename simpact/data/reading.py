@@ -16,9 +16,10 @@ from simpact.base.errors import DataError
 from simpact.config.loading import load_model
 from simpact.config.spec import ModelSpec
 from simpact.data.checks import check
+from simpact.data.files import read_csv
 
 READERS = {
-    ".csv": pd.read_csv,
+    ".csv": read_csv,
     ".xlsx": pd.read_excel,
     ".parquet": pd.read_parquet,
 }
