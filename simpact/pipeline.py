@@ -100,6 +100,7 @@ def run(
     model: ModelSpec | str | Path | dict,
     *,
     data: str | Path | pd.DataFrame | None = None,
+    sheet: str | None = None,
     posterior: xr.DataTree | None = None,
     out: str | Path | None = None,
     random_seed: int = DEFAULT_SEED,
@@ -116,6 +117,8 @@ def run(
         Spec path, bundled model name (``"nata"``), dict or ``ModelSpec``.
     data
         Follow-up data replacing the spec's ``[data] path``.
+    sheet
+        The sheet of an .xlsx workbook (default the spec's ``[data] sheet``).
     posterior
         A saved effect fit (from :func:`simpact.fit_effects` or ``simpact fit``): the fit is
         skipped and the simulation uses it.
@@ -137,7 +140,7 @@ def run(
         spec = load_model(model)
         table = None
         if posterior is None:
-            table = load_followup(spec) if data is None else load_followup(data, spec=spec)
+            table = load_followup(spec if data is None else data, spec=spec, sheet=sheet)
     if posterior is None:
         with stage("fit"):
             posterior = fit_effects(spec, table, random_seed=random_seed, progress=progress)

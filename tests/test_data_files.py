@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 import simpact as sp
+from simpact.base.errors import DataError
 from simpact.data import fingerprint, read_csv
 
 
@@ -38,3 +39,21 @@ def test_separator_decimal_and_encoding_are_detected(tmp_path, sep, decimal, enc
     read = read_csv(path)
     assert read.attrs["read_as"] == said
     pd.testing.assert_frame_equal(read, frame)
+
+
+def test_a_workbook_sheet_is_read_by_name_and_never_guessed(tmp_path, nata_spec):
+    original = pd.read_csv(nata_spec.data_path)
+    book = tmp_path / "uppföljning.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        pd.DataFrame({"notes": ["read me"]}).to_excel(writer, sheet_name="Läs mig", index=False)
+        original.to_excel(writer, sheet_name="Uppföljning", index=False)
+    with pytest.raises(DataError, match=r"2 sheets .*Läs mig, Uppföljning.*--sheet"):
+        sp.load_followup(book, spec=nata_spec)
+    with pytest.raises(DataError, match="no sheet named 'Data'"):
+        sp.load_followup(book, spec=nata_spec, sheet="Data")
+    table = sp.load_followup(book, spec=nata_spec, sheet="Uppföljning")
+    assert fingerprint(table) == fingerprint(original)
+    in_spec = nata_spec.model_copy(
+        update={"data": nata_spec.data.model_copy(update={"sheet": "Uppföljning"})}
+    )
+    assert fingerprint(sp.load_followup(book, spec=in_spec)) == fingerprint(original)

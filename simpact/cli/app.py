@@ -78,6 +78,12 @@ DataOpt = Annotated[
         "--data", help="Follow-up data (CSV, Excel .xlsx or Parquet) instead of the spec's."
     ),
 ]
+SheetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet", help="The sheet of an .xlsx workbook (default the spec's [data] sheet)."
+    ),
+]
 OutOpt = Annotated[
     Path | None, typer.Option("--out", help="Folder to write into (default: out/<model name>).")
 ]
@@ -105,6 +111,7 @@ __all__ = [
     "OutOpt",
     "QuietOpt",
     "SeedOpt",
+    "SheetOpt",
     "app",
     "err",
     "out",

@@ -25,6 +25,7 @@ from simpact.cli.app import (
     OutOpt,
     QuietOpt,
     SeedOpt,
+    SheetOpt,
     app,
     out,
 )
@@ -62,6 +63,7 @@ def _appraise(model: str, *, out_dir: Path, seed: int, lang: str, quiet: bool, *
 def run(
     model: ModelArg,
     data: DataOpt = None,
+    sheet: SheetOpt = None,
     out_dir: OutOpt = None,
     draws: DrawsOpt = None,
     seed: SeedOpt = DEFAULT_SEED,
@@ -79,6 +81,7 @@ def run(
         lang=lang.value,
         quiet=quiet,
         data=data,
+        sheet=sheet,
         draws=draws,
     )
 
@@ -87,6 +90,7 @@ def run(
 def fit(
     model: ModelArg,
     data: DataOpt = None,
+    sheet: SheetOpt = None,
     out_dir: OutOpt = None,
     seed: SeedOpt = DEFAULT_SEED,
     quiet: QuietOpt = False,
@@ -106,7 +110,7 @@ def fit(
     target = _target(model, out_dir)
     with stage(f"Reading {model} and its data", quiet):
         spec = load_model(model)
-        table = load_followup(spec) if data is None else load_followup(data, spec=spec)
+        table = load_followup(spec if data is None else data, spec=spec, sheet=sheet)
     with pipeline_stages(model, quiet)("fit"):
         post = fit_effects(spec, table, random_seed=seed, progress=showing(quiet))
     with stage("Writing the posterior and the diagnostics", quiet):
@@ -153,6 +157,7 @@ def simulate(
         ),
     ] = None,
     data: DataOpt = None,
+    sheet: SheetOpt = None,
     out_dir: OutOpt = None,
     draws: DrawsOpt = None,
     seed: SeedOpt = DEFAULT_SEED,
@@ -163,7 +168,7 @@ def simulate(
 
     Writes the same files as `simpact run`.
     """
-    given = {"data": data, "draws": draws}
+    given = {"data": data, "sheet": sheet, "draws": draws}
     if posterior is not None:
         given["posterior"] = _read_posterior(posterior)
     _appraise(

@@ -39,9 +39,11 @@ class Intervention(Strict):
 
 
 class DataSource(Strict):
-    """Where the follow-up data is (relative to the spec file) and whether it is synthetic."""
+    """Where the follow-up data is (relative to the spec file; ``sheet``: which sheet of an .xlsx
+    workbook) and whether it is synthetic."""
 
     path: str | None = None
+    sheet: str | None = None
     synthetic: bool = False
     description: str = ""
 

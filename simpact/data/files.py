@@ -73,3 +73,29 @@ def read_csv(path: str | Path) -> pd.DataFrame:
         f"decimal {'comma' if decimal == ',' else 'point'}"
     )
     return df
+
+
+def read_sheet(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
+    """One sheet of an .xlsx workbook: ``sheet`` by name, or the only sheet there is.
+
+    A workbook with several sheets and no ``sheet`` named is refused with the sheets listed, so
+    the first sheet is never read by mistake.
+    """
+    path = Path(path)
+    with pd.ExcelFile(path) as book:
+        names = [str(n) for n in book.sheet_names]
+        if sheet is None and len(names) > 1:
+            raise DataError(
+                f"the workbook has {len(names)} sheets ({', '.join(names)}); name one with "
+                "--sheet or [data] sheet",
+                source=path,
+            )
+        if sheet is not None and sheet not in names:
+            raise DataError(
+                f"no sheet named {sheet!r}; the workbook has {', '.join(names)}",
+                source=path,
+                field="sheet",
+            )
+        df = book.parse(sheet if sheet is not None else names[0])
+    df.attrs["read_as"] = f"sheet {sheet if sheet is not None else names[0]!r}"
+    return df

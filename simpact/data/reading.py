@@ -16,18 +16,18 @@ from simpact.base.errors import DataError
 from simpact.config.loading import load_model
 from simpact.config.spec import ModelSpec
 from simpact.data.checks import check
-from simpact.data.files import read_csv
+from simpact.data.files import read_csv, read_sheet
 
 READERS = {
-    ".csv": read_csv,
-    ".xlsx": pd.read_excel,
-    ".parquet": pd.read_parquet,
+    ".csv": lambda path, sheet: read_csv(path),
+    ".xlsx": read_sheet,
+    ".parquet": lambda path, sheet: pd.read_parquet(path),
 }
-"""Table readers by file suffix."""
+"""Table readers by file suffix: ``reader(path, sheet)`` (``sheet`` only matters for .xlsx)."""
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
-    """Read a CSV, Excel (.xlsx) or Parquet file into a DataFrame."""
+def read_table(path: str | Path, *, sheet: str | None = None) -> pd.DataFrame:
+    """Read a CSV, Excel (.xlsx, one ``sheet``) or Parquet file into a DataFrame."""
     path = Path(path)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
@@ -38,7 +38,9 @@ def read_table(path: str | Path) -> pd.DataFrame:
     if not path.is_file():
         raise DataError("file not found", source=path)
     try:
-        return reader(path)
+        return reader(path, sheet)
+    except DataError:
+        raise
     except (ValueError, OSError, ImportError) as exc:
         raise DataError(f"could not read the table: {exc}", source=path) from None
 
@@ -55,6 +57,7 @@ def load_followup(
     source: ModelSpec | str | Path | dict | pd.DataFrame,
     *,
     spec: ModelSpec | str | Path | dict | None = None,
+    sheet: str | None = None,
 ) -> pd.DataFrame:
     """Load follow-up data and check it against the spec's effect model.
 
@@ -64,6 +67,9 @@ def load_followup(
         A spec (its ``[data] path`` is read), a path to a CSV/.xlsx/.parquet file, or a DataFrame.
     spec
         The spec to check against, when ``source`` is a path or a DataFrame.
+    sheet
+        The sheet of an .xlsx workbook (default the spec's ``[data] sheet``; a workbook with
+        several sheets must say which).
 
     Returns
     -------
@@ -96,7 +102,7 @@ def load_followup(
     if isinstance(source, pd.DataFrame):
         df, name = source.copy(), "DataFrame"
     else:
-        df, name = read_table(source), str(source)
+        df, name = read_table(source, sheet=sheet or spec.data.sheet), str(source)
     check(df, spec.effect, source=name)
     df.attrs.update(source=name, sha256=fingerprint(df))
     return df
