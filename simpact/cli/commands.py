@@ -255,17 +255,19 @@ def validate(
         raise SimpactError("no .toml files found", source=", ".join(map(str, paths)))
     failed = 0
     for file in files:
+        read_as = ""
         try:
             kind = validate_file(file)
             if kind == "model":
                 spec = load_model(file)
                 if spec.data_path is not None:
-                    load_followup(spec)
+                    read_as = load_followup(spec).attrs.get("read_as", "")
         except SimpactError as exc:
             failed += 1
             out.print(f"error  {exc}", highlight=False, markup=False, soft_wrap=True)
             continue
-        out.print(f"ok     {kind:<15} {file}", highlight=False, markup=False)
+        data = f"  (data read as {read_as})" if read_as else ""
+        out.print(f"ok     {kind:<15} {file}{data}", highlight=False, markup=False)
     if failed:
         raise SimpactError(f"{failed} of {len(files)} files failed the checks", source="validate")
 
