@@ -4,13 +4,15 @@ inputs are missing); :func:`make_figures` draws every figure that applies."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 import xarray as xr
 from matplotlib.figure import Figure
 from scipy import stats
 
+from simpact.base.fit_info import FitInfo
+from simpact.config.loading import spec_of
+from simpact.config.spec import ModelSpec
 from simpact.decision.summary import Summary
 from simpact.plots.effects import diagnostics, effect_posterior
 from simpact.plots.fund import fund_balance, repayment
@@ -28,23 +30,26 @@ PRIOR_DENSITIES: dict[str, Callable[..., object]] = {
 """Densities (scipy) of the PyMC priors a report can overlay, by PyMC name."""
 
 
-def effect_prior(sim: xr.DataTree, name: str = "effect"):
+def effect_prior(sim: xr.DataTree, name: str = "effect", *, spec: ModelSpec | None = None):
     """The frozen scipy density of parameter ``name``'s prior (the spec's override, else the
-    prior the fit recorded in ``fit.attrs["priors"]``), or None when it is not known.
+    prior the fit recorded using), or None when it is not known.
+
+    ``spec`` is the spec ``sim`` was simulated from (read from the tree when not given).
 
     Examples
     --------
-    >>> sim = xr.DataTree()
+    >>> from simpact.config import load_model
+    >>> spec = load_model("nata")
     >>> prior = {"dist": "Normal", "kwargs": {"mu": -0.3, "sigma": 0.2}}
-    >>> sim.attrs["spec"] = json.dumps({"effect": {"design": "did", "priors": {"effect": prior}}})
-    >>> float(effect_prior(sim).mean())
+    >>> effect = spec.effect.model_copy(update={"priors": {"effect": prior}})
+    >>> float(effect_prior(xr.DataTree(), spec=spec.model_copy(update={"effect": effect})).mean())
     -0.3
     """
-    spec = json.loads(sim.attrs.get("spec", "{}") or "{}")
-    effect = spec.get("effect", {})
-    prior = effect.get("priors", {}).get(name)
-    if prior is None and "fit" in sim.children:
-        prior = sim["fit"].attrs.get("priors", {}).get(name)  # the priors the fit used
+    spec = spec if spec is not None else spec_of(sim)
+    prior = spec.effect.priors.get(name) if spec is not None else None
+    info = FitInfo.read(sim["fit"]) if "fit" in sim.children else None
+    if prior is None and info is not None:
+        prior = info.priors.get(name)  # the priors the fit used
     if not prior or prior.get("dist") not in PRIOR_DENSITIES:
         return None
     try:
@@ -80,7 +85,8 @@ def _actor_labels(lang: str) -> dict[str, str]:
 def _effect_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | None:
     if not has(sim, "fit/posterior", "effect"):
         return None
-    scales = sim["fit"].attrs.get("effect_scales", [])
+    info = FitInfo.read(sim["fit"])
+    scales = info.effect_scales if info is not None else ()
     xlabel = words(lang)["log_odds_ratio" if "log_odds_ratio" in scales else "effect_param"]
     return effect_posterior(
         sim["fit/posterior/effect"], prior=effect_prior(sim), xlabel=xlabel, lang=lang
@@ -92,7 +98,8 @@ def _diagnostics_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure
         return None
     # the variables the convergence gate checked: the plot and the report's verdict agree
     post = sim["fit/posterior"]
-    gated = sim["fit"].attrs.get("effect_scales", [])
+    info = FitInfo.read(sim["fit"])
+    gated = info.effect_scales if info is not None else ()
     names = [v for v in gated if v in post.data_vars][:4]
     return diagnostics(sim["fit"], var_names=names or None, lang=lang)
 
