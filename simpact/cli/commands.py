@@ -51,11 +51,11 @@ def _appraise(model: str, *, out_dir: Path, seed: int, lang: str, quiet: bool, *
         random_seed=seed,
         lang=lang,
         progress=showing(quiet),
-        stage=pipeline_stages(model, quiet),
+        stage=pipeline_stages(model, quiet, lang),
         **given,
     )
     print_summary(done.sim, done.summary, lang)
-    print_files(done.files, out_dir, start)
+    print_files(done.files, out_dir, start, lang)
 
 
 @app.command()
@@ -229,7 +229,7 @@ def report(
             save_results=target.resolve() != results_file.parent.resolve(),
         )
     print_summary(sim, summary, lang.value)
-    print_files(files, target, start)
+    print_files(files, target, start, lang.value)
 
 
 @app.command()

@@ -23,7 +23,6 @@ KEY_METRICS = (
     "npv",
     "p_npv_positive",
     "bcr",
-    "p_payback",
     "payback_year",
     "p_breakeven_4y",
     "p_full_on_schedule",
@@ -35,8 +34,9 @@ KEY_METRICS = (
 )
 """The summary's headline rows, in the order the report's key table shows them."""
 
-YEAR_EVENT = {"payback_year": "p_payback", "repayment_year": "p_full_by_horizon"}
-"""Year metrics and the probability that their event happens within the horizon at all."""
+YEAR_EVENT = {"payback_year": "p_npv_positive", "repayment_year": "p_full_by_horizon"}
+"""Year metrics and the probability that their event happens within the horizon at all (an
+investment pays back within the horizon exactly when its NPV is positive)."""
 
 
 def key_row(table: pd.DataFrame, metric: str, scope: str, lang: str) -> dict[str, str]:
@@ -46,7 +46,7 @@ def key_row(table: pd.DataFrame, metric: str, scope: str, lang: str) -> dict[str
     Examples
     --------
     >>> index = pd.MultiIndex.from_tuples(
-    ...     [("payback_year", "total"), ("p_payback", "total")], names=["metric", "scope"])
+    ...     [("payback_year", "total"), ("p_npv_positive", "total")], names=["metric", "scope"])
     >>> t = pd.DataFrame({"mean": [6.2, 0.4], "lower": [4, 0.38], "upper": [9, 0.42],
     ...                   "median": [np.nan, np.nan], "units": ["project year", "1"]}, index)
     >>> key_row(t, "payback_year", "total", "en")
@@ -55,6 +55,10 @@ def key_row(table: pd.DataFrame, metric: str, scope: str, lang: str) -> dict[str
     row = table.loc[(metric, scope)]
     if metric not in YEAR_EVENT:
         return format_row(row, lang)
+    if pd.isna(row["mean"]) and pd.isna(row.get("median", np.nan)) and pd.isna(row["lower"]):
+        undefined = (YEAR_EVENT[metric], scope) not in table.index
+        if undefined or pd.isna(table.loc[(YEAR_EVENT[metric], scope), "mean"]):
+            return {"mean": "–", "interval": "–", "mcse": "–"}
     event = (YEAR_EVENT[metric], scope)
     p_event = table.loc[event, "mean"] if event in table.index else 0.0
     median = row.get("median", np.nan)
@@ -66,11 +70,16 @@ def key_row(table: pd.DataFrame, metric: str, scope: str, lang: str) -> dict[str
     }
 
 
-def key_rows(table: pd.DataFrame, lang: str) -> list[dict[str, str]]:
-    """The key table: each of :data:`KEY_METRICS` for all actors and for the fund part."""
+def key_rows(
+    table: pd.DataFrame, lang: str, years: dict[str, int] | None = None
+) -> list[dict[str, str]]:
+    """The key table: each of :data:`KEY_METRICS` for all actors and for the fund part.
+
+    ``years`` fills the years the fund's rows are read at (``schedule``: the last instalment,
+    ``horizon``: the last year arrears are repaid), so each row says by which year."""
     return [
         {
-            "label": i18n.WORDS[lang].get(metric, metric),
+            "label": row_label(metric, lang, years),
             "scope": scope_label(scope, lang),
             **key_row(table, metric, scope, lang),
         }
@@ -78,6 +87,31 @@ def key_rows(table: pd.DataFrame, lang: str) -> list[dict[str, str]]:
         for scope in ("total", "fund")
         if (metric, scope) in table.index
     ]
+
+
+def row_label(metric: str, lang: str, years: dict[str, int] | None = None) -> str:
+    """A summary row's metric in words, with the years it is read at.
+
+    Examples
+    --------
+    >>> row_label("p_full_by_horizon", "en", {"schedule": 6, "horizon": 10})
+    'P(full repayment by year 10)'
+    """
+    word = i18n.WORDS[lang].get(metric, metric.replace("_", " "))
+    years = years or {}
+    return word.format(schedule=years.get("schedule", "–"), horizon=years.get("horizon", "–"))
+
+
+def fund_years(sim: xr.DataTree) -> dict[str, int]:
+    """The years the fund's rows are read at: the last instalment and the horizon."""
+    if "fund" not in sim.children:
+        return {}
+    attrs = sim["fund"].attrs
+    return {
+        k: int(attrs[a])
+        for k, a in (("schedule", "last_instalment_year"), ("horizon", "horizon"))
+        if a in attrs
+    }
 
 
 def effect_table(fit: xr.DataTree) -> pd.DataFrame:
