@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
@@ -10,16 +11,18 @@ import pytest
 import xarray as xr
 
 from simpact import report
+from simpact.base import i18n
 from simpact.decision import summarize
 
-NUMBER = r"−?\d{1,3}(?:[ ,]\d{3})*(?:[.,]\d+)?"
+NUMBER = r"[−±]?\d{1,3}(?:[\u00a0 ,]\d{3})*(?:[.,]\d+)?"
+NB = "\u00a0"
 
 
 def parse(text: str, lang: str) -> float:
     """Read a number written by the report back ('−1 234,5' in sv, '−1,234.5' in en)."""
-    text = text.replace("−", "-").strip()
+    text = text.replace("−", "-").replace("±", "").strip()
     if lang == "sv":
-        text = text.replace(" ", "").replace(",", ".")
+        text = text.replace(NB, "").replace(" ", "").replace(",", ".")
     else:
         text = text.replace(",", "")
     return float(text)
@@ -63,18 +66,22 @@ def written(request, tmp_path_factory, nata_sim):
     return lang, summary, files
 
 
-def test_key_table_equals_summary_csv(written):
+def summary_json(files) -> pd.DataFrame:
+    rows = json.loads(files["json"].read_text(encoding="utf-8"))["rows"]
+    return pd.DataFrame(rows).set_index(["metric", "scope"]).astype({"mean": float})
+
+
+def test_key_table_equals_summary_json(written, nata_sim):
     lang, _summary, files = written
-    table = pd.read_csv(files["summary"], index_col=["metric", "scope"])
+    table = summary_json(files)
     text = files["markdown"].read_text()
     header = {"sv": "Storhet", "en": "Quantity"}[lang]
     rows = md_table(text, header)
     assert len(rows) >= 8
-    from simpact.base import i18n
-
-    labels = {v: k for k, v in i18n.WORDS[lang].items()}
+    years = report.fund_years(nata_sim)
+    labels = {report.row_label(k, lang, years): k for k in i18n.WORDS[lang]}
     checked = 0
-    for label, scope, mean, interval, _mcse in rows:
+    for label, scope, mean, interval, mcse in rows:
         metric = labels[label]
         scope_key = {
             "alla aktörer": "total",
@@ -93,10 +100,48 @@ def test_key_table_equals_summary_csv(written):
                 continue
         else:
             assert abs(value(mean, lang) - expected["mean"]) <= tolerance(mean), (metric, mean)
+        if expected["kind"] == "monte_carlo":  # a probability: ± its Monte Carlo error
+            assert interval == "–" and mcse.startswith("±")
+            assert abs(value(mcse, lang) - expected["mcse"]) <= tolerance(mcse), (metric, mcse)
+            continue
+        if interval == "–":  # an expectation: no interval
+            assert expected["lower"] is None or np.isnan(expected["lower"]), metric
+            continue
         lo, hi = interval.split(" – ")
         assert abs(value(lo, lang) - expected["lower"]) <= tolerance(lo), (metric, lo)
         assert abs(value(hi, lang) - expected["upper"]) <= tolerance(hi), (metric, hi)
     assert checked == len(rows)
+
+
+def test_summary_csv_is_for_a_spreadsheet_in_the_reports_language(written):
+    lang, summary, files = written
+    raw = files["summary"].read_bytes()
+    if lang == "sv":  # Excel with Swedish settings: ; and decimal commas, UTF-8 with BOM
+        assert raw.startswith(b"\xef\xbb\xbf")
+        csv = pd.read_csv(files["summary"], sep=";", decimal=",", encoding="utf-8-sig")
+        assert list(csv.columns[:3]) == ["Storhet", "För", "Skattning"]
+    else:
+        assert not raw.startswith(b"\xef\xbb\xbf")
+        csv = pd.read_csv(files["summary"])
+        assert list(csv.columns[:3]) == ["Quantity", "For", "Estimate"]
+    assert csv.iloc[:, 2].dtype == float  # numbers, not text
+    table = summary.table
+    npv = table.loc[("npv", "total"), "mean"]
+    assert csv.iloc[:, 2].to_numpy()[list(table.index).index(("npv", "total"))] == round(npv)
+    assert len(csv) == len(table)
+    sheets = pd.read_excel(files["xlsx"], sheet_name=None)
+    assert list(sheets["summary"].columns) == list(csv.columns)
+    # no code key in the row names
+    names = " ".join(csv.iloc[:, :2].astype(str).to_numpy().ravel())
+    assert "_" not in names and "evppi" not in names
+
+
+def test_summary_json_holds_the_keys_at_full_precision(written):
+    _lang, summary, files = written
+    table = summary_json(files)
+    pd.testing.assert_series_equal(
+        table["mean"], summary.table["mean"], check_names=False, check_index_type=False
+    )
 
 
 def test_citation_sentences_equal_the_table(written):
@@ -105,12 +150,12 @@ def test_citation_sentences_equal_the_table(written):
     table = summary.table
     repay = next(s for s in summary.text if ("återbetalar" in s or "repays" in s))
     assert repay in text
-    p_text, mc_text = re.findall(rf"({NUMBER}) %", repay)[:2]
+    p_text, mc_text = re.findall(rf"({NUMBER}){'' if lang == 'en' else NB}%", repay)[:2]
     row = table.loc[("p_full_on_schedule", "fund")]
     assert abs(parse(p_text, lang) / 100 - row["mean"]) <= 0.005 + 1e-12
     assert abs(parse(mc_text, lang) / 100 - row["mcse"]) <= 0.0005 + 1e-12
     npv = next(s for s in summary.text if "MSEK" in s)
-    mean_text = re.search(rf"({NUMBER}) MSEK", npv).group(1)
+    mean_text = re.search(rf"({NUMBER}){NB}MSEK", npv).group(1)
     assert abs(parse(mean_text, lang) * 1e6 - table.loc[("npv", "total"), "mean"]) <= 0.05e6
 
 
@@ -127,7 +172,7 @@ def test_npv_per_actor_equals_the_table(written):
 
 def test_savings_table_in_text_equals_the_exported_table(written, nata_sim):
     lang, _summary, files = written
-    exported = pd.read_csv(files["savings"], index_col="year")
+    exported = report.savings_table(nata_sim)
     assert exported["calendar_year"].iloc[0] == nata_sim.attrs["start_year"]
     text = files["markdown"].read_text()
     rows = md_table(text, {"sv": "Projektår", "en": "Project year"}[lang])
@@ -145,10 +190,10 @@ def test_number_formats_by_language(written):
     key = md_table(text, {"sv": "Storhet", "en": "Quantity"}[lang])
     cells = " ".join(r[2] for r in key)
     if lang == "sv":
-        assert re.search(r"\d,\d MSEK", cells) and not re.search(r"\d\.\d", cells)
+        assert re.search(rf"\d,\d{NB}MSEK", cells) and not re.search(r"\d\.\d", cells)
         assert "## 1. Sammanfattning" in text and "Antaganden" in text
     else:
-        assert re.search(r"\d\.\d MSEK", cells) and not re.search(r"\d,\d", cells)
+        assert re.search(rf"\d\.\d{NB}MSEK", cells) and not re.search(r"\d,\d", cells)
         assert "## 1. Summary" in text and "Assumptions" in text
     assert "−" in text  # true minus sign for the negative NPV
 

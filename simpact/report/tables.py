@@ -1,19 +1,18 @@
 """The report's tables: the key rows of the summary, the effect (:func:`effect_table`), the
 savings per year (:func:`savings_table`) and the sampler's diagnostics
-(:func:`diagnostics_table`), gathered by :func:`tables` and written by :func:`write_tables`.
+(:func:`diagnostics_table`), gathered by :func:`tables` (written for spreadsheets and scripts by
+:mod:`simpact.report.spreadsheets`).
 
 Every number in the report's text is read from one of these tables.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from simpact.base import i18n, scales, storage
+from simpact.base import i18n, scales
 from simpact.base.constants import CI_PROB
 from simpact.decision.summary import Summary
 from simpact.report.formats import format_row
@@ -214,29 +213,3 @@ def tables(sim: xr.DataTree, summary: Summary) -> dict[str, pd.DataFrame]:
         out["effect"] = effect_table(sim["fit"])
         out["diagnostics"] = diagnostics_table(sim["fit"])
     return out
-
-
-def write_tables(
-    frames: dict[str, pd.DataFrame], out: str | Path, *, xlsx: str = "summary.xlsx"
-) -> dict[str, Path]:
-    """Write each table as ``<name>.csv`` and all of them as sheets of one ``.xlsx``, atomically.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> paths = write_tables({"t": pd.DataFrame({"a": [1.5]})}, tempfile.mkdtemp())
-    >>> sorted(paths)
-    ['t', 'xlsx']
-    """
-    out = Path(out)
-    files = {}
-    for name, frame in frames.items():
-        with storage.atomic_path(out / f"{name}.csv") as tmp:
-            frame.to_csv(tmp)
-        files[name] = out / f"{name}.csv"
-    with storage.atomic_path(out / xlsx) as tmp:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            for name, frame in frames.items():
-                frame.to_excel(writer, sheet_name=name[:31], merge_cells=False)
-    files["xlsx"] = out / xlsx
-    return files

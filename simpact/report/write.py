@@ -12,7 +12,8 @@ from simpact.config.loading import spec_of
 from simpact.config.spec import ModelSpec
 from simpact.decision.summary import Summary
 from simpact.report.render import png, render_html, render_markdown
-from simpact.report.tables import tables, write_tables
+from simpact.report.spreadsheets import readable, write_json, write_tables
+from simpact.report.tables import fund_years, tables
 
 
 def write_report(
@@ -45,7 +46,7 @@ def write_report(
     -------
     dict
         Paths written, by kind: ``results``, ``summary`` (CSV), ``savings``, ``effect``,
-        ``diagnostics``, ``xlsx``, ``markdown``, ``html`` and one per figure.
+        ``diagnostics``, ``xlsx``, ``json``, ``markdown``, ``html`` and one per figure.
 
     Examples
     --------
@@ -67,7 +68,9 @@ def write_report(
     figures = {name: png(fig) for name, fig in plots.make_figures(sim, summary, lang=lang).items()}
     text_md = render_markdown(sim, summary, lang=lang, figures=set(figures), spec=spec)
     files = {"results": storage.save(sim, out / "results.nc")} if save_results else {}
-    files.update(write_tables(tables(sim, summary), out))
+    frames = readable(tables(sim, summary), lang, years=fund_years(sim), spec=spec)
+    files.update(write_tables(frames, out, lang=lang))
+    files["json"] = write_json(summary.table, out / "summary.json", lang=lang)
     for name, data in figures.items():
         files[name] = _write(out / "figures" / f"{name}.png", data)
     files["markdown"] = _write(out / "report.md", text_md)
