@@ -36,7 +36,7 @@ from simpact.decision.rows import (
     value_row,
     year_row,
 )
-from simpact.decision.sensitivity import tornado
+from simpact.decision.sensitivity import beyond_noise, tornado
 from simpact.decision.sentences import sentences
 from simpact.decision.voi import evpi, evppi, go_no_go, parameters, sample_dims
 
@@ -63,7 +63,10 @@ class Summary:
         figures that must show the same numbers.
     analysis
         The sensitivity of the total NPV, saved as the results tree's ``decision`` group:
-        ``tornado`` (parameter, bound = low/high; attr ``tornado_base``), and with ``voi``
+        ``tornado`` (parameter, bound = low/high: the mean total NPV among draws with the
+        input in its lowest / highest tenth; only inputs whose swing exceeds twice its Monte
+        Carlo error, :func:`~simpact.decision.sensitivity.beyond_noise`; attr
+        ``tornado_base``), and with ``voi``
         ``evpi`` and ``evppi`` (per input group), the same numbers as the table's rows.
     """
 
@@ -242,7 +245,8 @@ def analysis(total: xr.DataArray, params: xr.DataArray | None, table: pd.DataFra
     units = total.attrs["units"]
     out = xr.Dataset(attrs={"tornado_base": float(total.mean()), "units": units})
     if params is not None:
-        t = tornado(total, params)
+        t = beyond_noise(tornado(total, params))
+        out.attrs["tornado_method"] = "conditional means, swing beyond 2 Monte Carlo errors"
         out["tornado"] = (
             xr.concat([t["low"], t["high"]], "bound")
             .assign_coords(bound=["low", "high"])

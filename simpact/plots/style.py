@@ -47,9 +47,12 @@ LABELS = {
         "interval90": "90% interval",
         "effect_title": "The effect: posterior against prior",
         "no_effect": "no effect",
-        "tornado_title": "One-way sensitivity (inputs at P5 and P95)",
-        "low": "input at P5",
-        "high": "input at P95",
+        "tornado_title": (
+            "One-way sensitivity: mean NPV with each input in its lowest and highest tenth\n"
+            "(around P5 and P95); only inputs whose swing exceeds twice its Monte Carlo error"
+        ),
+        "low": "input low (lowest tenth, around P5)",
+        "high": "input high (highest tenth, around P95)",
         "base": "base case",
         "acceptability_title": "Cost-effectiveness acceptability",
         "p_best": "Probability of being the best choice",
@@ -91,9 +94,12 @@ LABELS = {
         "interval90": "90 %-intervall",
         "effect_title": "Effekten: posteriori mot priori",
         "no_effect": "ingen effekt",
-        "tornado_title": "Envägs känslighetsanalys (indata vid P5 och P95)",
-        "low": "indata vid P5",
-        "high": "indata vid P95",
+        "tornado_title": (
+            "Envägs känslighet: nettonuvärdets medel med varje indata i sin lägsta och högsta\n"
+            "tiondel (kring P5 och P95); bara indata vars utslag är större än två Monte Carlo-fel"
+        ),
+        "low": "indata lågt (lägsta tiondelen, kring P5)",
+        "high": "indata högt (högsta tiondelen, kring P95)",
         "base": "grundfall",
         "acceptability_title": "Acceptanskurva",
         "p_best": "Sannolikhet att vara bästa valet",
