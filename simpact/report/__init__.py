@@ -6,7 +6,8 @@ figures and the results tree into one folder.
 the tables in the report's language (``summary.csv``, ``savings.csv``, ``effect.csv`` and all of
 them as sheets of ``summary.xlsx``; Swedish CSV ``;``-separated with decimal commas), the
 decision table for scripts (``summary.json``, keys and full precision), ``figures/*.png``,
-``report.md`` and ``report.html``. Every number in the text comes from those tables (the
+``report.md``, ``report.html`` (figures as SVG, their text kept as text) and ``report.docx``
+(editable). Every number in the text comes from those tables (the
 :class:`~simpact.decision.Summary` table, :func:`savings_table`, :func:`effect_table`), and the
 figures are drawn from the same draws, so text, tables and figures agree. A section appears only
 when its inputs are in the tree, so the report grows as the pipeline does. Files are written
@@ -16,7 +17,8 @@ The modules, by what they hold: :mod:`.words` (the report's words), :mod:`.forma
 distributions in words), :mod:`.tables` (the tables), :mod:`.spreadsheets` (the tables for
 spreadsheets and scripts), :mod:`.assumptions` (the assumptions table), :mod:`.provenance`
 (versions and the command to rerun), :mod:`.context` (the template context, one function per
-section), :mod:`.render` (Markdown and HTML from the templates in ``templates/``) and
+section), :mod:`.render` (Markdown and HTML from the templates in ``templates/``), :mod:`.word` (the
+Word document) and
 :mod:`.write` (the report folder). The spec the results were simulated from is read once
 (:func:`simpact.config.loading.spec_of`) and passed down as a ``ModelSpec``.
 """
@@ -36,6 +38,7 @@ from simpact.report.tables import (
     savings_table,
     tables,
 )
+from simpact.report.word import build_docx, write_docx
 from simpact.report.words import WORDS
 from simpact.report.write import write_report
 
@@ -43,6 +46,7 @@ __all__ = [
     "KEY_METRICS",
     "WORDS",
     "YEAR_EVENT",
+    "build_docx",
     "command",
     "describe",
     "diagnostics_table",
@@ -58,6 +62,7 @@ __all__ = [
     "savings_table",
     "tables",
     "versions",
+    "write_docx",
     "write_json",
     "write_report",
     "write_tables",
