@@ -136,6 +136,72 @@ def test_summary_csv_is_for_a_spreadsheet_in_the_reports_language(written):
     assert "_" not in names and "evppi" not in names
 
 
+def code_keys(sim, summary) -> set[str]:
+    """Every key a reader must not see: metrics, scopes, outcomes, actors, inputs, tornado
+    parameters, effect scales, and the spec's design, family and rule."""
+    from simpact.base import scales
+    from simpact.config import priors
+
+    keys = set(summary.table.index.get_level_values("metric"))
+    keys |= set(summary.table.index.get_level_values("scope"))
+    keys |= (
+        {str(o) for o in sim["cashflows"]["outcome"].values}
+        if "outcome" in sim["cashflows"].coords
+        else set()
+    )
+    keys |= set(priors.actors()) | set(sim["inputs"].data_vars) | set(scales.SCALES)
+    keys |= {str(p) for p in sim["decision/tornado"]["parameter"].values}
+    keys |= {sim["fit"].attrs["family"], sim["fund"].attrs["rule"]}
+    # a key that is also a plain word ("region", "state") may be written as a word
+    return {k for k in keys if "_" in k or "[" in k or k in {"bernoulli", "binomial"}}
+
+
+def visible_html(page: str, lang: str) -> str:
+    """The text a reader sees (figure text included: SVG text is text), before the
+    reproducibility section (paths and the command to rerun are code on purpose)."""
+    import html
+
+    body = re.sub(r"<style.*?</style>", "", page.split("<body>", 1)[1], flags=re.S)
+    body = body.split(report.WORDS[lang]["reproducibility"])[0]
+    return html.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+def visible_docx(path, lang: str) -> str:
+    import docx
+
+    doc = docx.Document(str(path))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    text = text.split(report.WORDS[lang]["reproducibility"])[0]
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return text + "\n" + "\n".join(cells)
+
+
+def test_no_code_key_in_the_visible_text_or_figures(written, nata_sim):
+    lang, summary, files = written
+    sim = nata_sim.copy()
+    sim["decision"] = summary.analysis
+    keys = code_keys(sim, summary)
+    assert {"from_savings", "log_risk_ratio", "haircut_optimism_bias"} <= keys
+    page = visible_html(files["html"].read_text(encoding="utf-8"), lang)
+    assert files["html"].read_text(encoding="utf-8").count("<text") > 50  # figure text is text
+    for name, text in (("html", page), ("docx", visible_docx(files["docx"], lang))):
+        shown = {k for k in keys if re.search(rf"(?<![\w/.]){re.escape(k)}(?![\w.])", text)}
+        assert shown == set(), (name, shown)
+        assert "Frame-grant part: 0" not in text and "0.035" not in text and "0,035" not in text
+
+
+def test_docx_has_the_sections_tables_and_figures(written):
+    import docx
+
+    _lang, _summary, files = written
+    doc = docx.Document(str(files["docx"]))
+    markdown = files["markdown"].read_text(encoding="utf-8")
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    assert headings == [line.lstrip("# ") for line in markdown.splitlines() if line[:1] == "#"]
+    assert len(doc.tables) == sum(1 for line in markdown.splitlines() if line.startswith("|---"))
+    assert len(doc.inline_shapes) == markdown.count("](figures/")
+
+
 def test_summary_json_holds_the_keys_at_full_precision(written):
     _lang, summary, files = written
     table = summary_json(files)
@@ -278,12 +344,12 @@ def test_a_literature_prior_is_listed_with_its_source(nata_sim):
     sim["fit"].attrs["priors"] = {**nata_sim["fit"].attrs["priors"], "effect": prior}
     text = report.render_markdown(sim, summarize(sim, lang="sv"), lang="sv", figures=set())
     rows = {r[0]: r[1:] for r in md_table(text, "Indata")}
-    assert rows["Effekten: priori `effect`"] == [
-        "Normal(mu −0,2, sigma 0,15)",
+    assert rows["Effekten: priori, effekt"] == [
+        "normal, medel −0,2, sd 0,15",
         "Meta-analysis X (2020), table 3",
     ]
     # the design's data-scaled defaults the fit used are listed too
-    assert rows["Effekten: priori `intercept`"][1] == "designens standard (svagt informativ)"
+    assert rows["Effekten: priori, grundnivå"][1] == "designens standard (svagt informativ)"
 
 
 def test_the_report_uses_the_spec_it_is_given(nata_sim, nata_spec):
@@ -294,4 +360,4 @@ def test_the_report_uses_the_spec_it_is_given(nata_sim, nata_spec):
     )
     rows = {r[0]: r[1:] for r in md_table(text, "Input | Value")}
     assert rows["Cohort (persons per project year)"][0].startswith("year ")
-    assert "`effect`" in " ".join(rows)
+    assert "The effect: prior, effect" in rows
