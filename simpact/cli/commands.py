@@ -29,6 +29,7 @@ from simpact.cli.app import (
     out,
 )
 from simpact.cli.console import (
+    STAGES,
     pipeline_stages,
     print_files,
     print_summary,
@@ -211,7 +212,7 @@ def report(
     from simpact.report import write_report
 
     start = time.perf_counter()
-    with stage(f"Reading {results_file}", quiet):
+    with stage(STAGES[lang.value]["read_results"].format(path=results_file), quiet):
         sim = _read_tree(results_file, "results", needs="cashflows")
         for group in ("fund", "inputs"):
             if group not in sim.children:
@@ -219,7 +220,7 @@ def report(
                     f"not a complete simpact results file: no '{group}' group", source=results_file
                 )
     target = out_dir or results_file.parent
-    with stage("Writing tables, figures and the report", quiet):
+    with stage(STAGES[lang.value]["write_report"], quiet):
         summary = summarize(sim, lang=lang.value)
         files = write_report(
             sim,

@@ -23,6 +23,8 @@ STAGES = {
         "simulate": "Simulating savings, the fund and the decision summary",
         "write": "Writing results, tables, figures and the report",
         "files": "Wrote {n} files to {folder}/ in {seconds} s:",
+        "read_results": "Reading {path}",
+        "write_report": "Writing tables, figures and the report",
     },
     "sv": {
         "read": "Läser {model} och dess data",
@@ -30,6 +32,8 @@ STAGES = {
         "simulate": "Simulerar besparingar, fonden och beslutsunderlaget",
         "write": "Skriver resultat, tabeller, figurer och rapporten",
         "files": "Skrev {n} filer till {folder}/ på {seconds} s:",
+        "read_results": "Läser {path}",
+        "write_report": "Skriver tabeller, figurer och rapporten",
     },
 }
 """The CLI's messages, by language."""
