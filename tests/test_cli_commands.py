@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pandas as pd
@@ -55,8 +56,8 @@ def test_run_writes_results_tables_figures_and_report(run_dir):
     sheets = pd.read_excel(run_dir / "summary.xlsx", sheet_name=None)
     assert {"summary", "savings", "effect", "diagnostics"} <= set(sheets)
     csv = pd.read_csv(run_dir / "summary.csv")
-    assert sheets["summary"]["mean"].to_numpy() == pytest.approx(
-        csv["mean"].to_numpy(), nan_ok=True
+    assert sheets["summary"]["Estimate"].to_numpy() == pytest.approx(
+        csv["Estimate"].to_numpy(), nan_ok=True
     )
 
 
@@ -128,10 +129,10 @@ def test_run_reads_excel_and_parquet(capsys, tmp_path, run_dir, nata_spec, suffi
     )
     assert code == 0
     # the same table in another format gives the same numbers
-    ours = pd.read_csv(tmp_path / "o" / "summary.csv")
-    theirs = pd.read_csv(run_dir / "summary.csv")
-    assert ours["mean"].to_numpy() == pytest.approx(
-        theirs["mean"].to_numpy(), rel=1e-12, nan_ok=True
+    ours = pd.DataFrame(json.loads((tmp_path / "o" / "summary.json").read_text())["rows"])
+    theirs = pd.DataFrame(json.loads((run_dir / "summary.json").read_text())["rows"])
+    assert ours["mean"].to_numpy(dtype=float) == pytest.approx(
+        theirs["mean"].to_numpy(dtype=float), rel=1e-12, nan_ok=True
     )
 
 

@@ -58,6 +58,41 @@ def test_tornado_of_a_linear_model():
     assert t["low"].attrs["units"] == "SEK"
 
 
+def test_tornado_bars_equal_a_one_at_a_time_evaluation_of_a_linear_model():
+    # y = f(x) = 2 + 3 x1 − x2 + 0 x3, inputs uniform on their ranges: each bar is f with that
+    # input at its P5 (low) and P95 (high), every other input at its reference value (its mean)
+    rng = np.random.default_rng(4)
+    lo, hi = np.array([0.0, 10.0, -1.0]), np.array([1.0, 30.0, 1.0])
+    x = lo[:, None] + (hi - lo)[:, None] * rng.uniform(size=(3, 80_000))
+
+    def f(x1, x2, x3):
+        return 2 + 3 * x1 - x2 + 0 * x3
+
+    inputs = xr.Dataset({f"x{i + 1}": ("draw", x[i]) for i in range(3)})
+    t = decision.beyond_noise(decision.tornado(xr.DataArray(f(*x), dims="draw"), inputs))
+    assert t["parameter"].values.tolist() == ["x2", "x1"]  # x3 cannot move y: no bar
+    reference = (lo + hi) / 2
+    for i, name in ((0, "x1"), (1, "x2")):
+        at = {}
+        for bound, q in (("low", 0.05), ("high", 0.95)):
+            point = reference.copy()
+            point[i] = lo[i] + q * (hi[i] - lo[i])
+            at[bound] = f(*point)
+        sel = t.sel(parameter=name)
+        mc = 4 * float(sel["swing_mcse"])
+        assert abs(float(sel["low"]) - at["low"]) < mc, name
+        assert abs(float(sel["high"]) - at["high"]) < mc, name
+
+
+def test_bars_within_monte_carlo_noise_are_left_out():
+    rng = np.random.default_rng(5)
+    x = xr.Dataset({"a": ("draw", rng.uniform(size=2000)), "b": ("draw", rng.uniform(size=2000))})
+    noise = rng.normal(size=2000)
+    t = decision.tornado(xr.DataArray(0.5 * x["a"].values + noise, dims="draw"), x)
+    assert float(t.sel(parameter="b")["swing"]) < 3 * float(t.sel(parameter="b")["swing_mcse"])
+    assert "b" not in decision.beyond_noise(t)["parameter"].values
+
+
 def test_bad_input():
     x = xr.Dataset({"a": ("draw", np.arange(10.0))})
     with pytest.raises(SimpactError, match="only sample dims"):

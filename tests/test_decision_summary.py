@@ -18,7 +18,6 @@ CONTRACT_ROWS = [
     ("expected_shortfall", "fund"),
     ("shortfall_given_short", "fund"),
     ("repaid_share", "fund"),
-    ("p_payback", "total"),
     ("payback_year", "total"),
     ("effect_risk_difference", "treated"),
 ]
@@ -33,7 +32,7 @@ def test_contract_rows_and_columns(summary, nata_sim):
     for row in CONTRACT_ROWS:
         assert row in summary.table.index
     for actor in nata_sim["cashflows"]["actor"].values:
-        for metric in ("npv", "p_npv_positive", "p_breakeven_4y", "payback_year", "p_payback"):
+        for metric in ("npv", "p_npv_positive", "p_breakeven_4y", "payback_year"):
             assert (metric, str(actor)) in summary.table.index
     assert {
         "mean",
@@ -51,12 +50,38 @@ def test_contract_rows_and_columns(summary, nata_sim):
     assert not np.isnan(summary.value("payback_year", "total", "mean"))
 
 
+def test_no_row_duplicates_another_and_the_expected_shortfall_has_no_interval(summary):
+    metrics = set(summary.table.index.get_level_values("metric"))
+    assert "p_payback" not in metrics  # it is P(NPV > 0): pays back within the horizon
+    row = summary.table.loc[("expected_shortfall", "fund")]
+    assert np.isnan(row["lower"]) and np.isnan(row["upper"]) and row["mcse"] >= 0
+
+
+def test_payback_and_breakeven_are_undefined_for_an_actor_with_no_cash_flows(summary, nata_sim):
+    pv = nata_sim["cashflows"]["present_value"]
+    quiet = pv.sel(actor="region").copy(data=np.zeros(pv.sel(actor="region").shape))
+    sim = nata_sim.copy()
+    sim["cashflows"] = (
+        sim["cashflows"]
+        .to_dataset()
+        .assign(
+            present_value=xr.concat(
+                [pv.sel(actor=a) if a != "region" else quiet for a in pv["actor"].values], "actor"
+            ).assign_attrs(pv.attrs)
+        )
+    )
+    t = sp.summarize(sim, voi=False).table
+    assert np.isnan(t.loc[("payback_year", "region"), "mean"])
+    assert np.isnan(t.loc[("p_breakeven_4y", "region"), "mean"])
+    assert t.loc[("payback_year", "social_services"), "mean"] >= 1
+
+
 def test_every_probability_and_quantile_carries_its_mcse(summary):
     t = summary.table
     probs = t[t["kind"] == "monte_carlo"]
     assert len(probs) > 10
     assert probs["mcse"].notna().all() and (probs["mcse"] >= 0).all()
-    quantities = t[(t["kind"] == "posterior") & t["mcse"].notna()]
+    quantities = t[(t["kind"] == "posterior") & t["mcse"].notna() & t["lower"].notna()]
     assert quantities[["mcse_lower", "mcse_upper"]].notna().all().all()
 
 

@@ -46,24 +46,29 @@ def test_rows_are_shown_by_kind():
     table = rows(
         (("npv", "total"), {"mean": -1.46e6, "lower": -3e6, "upper": 2e5, "mcse": 2e4,
                             "units": "SEK", "kind": "posterior"}),
-        (("p_payback", "total"), {"mean": 0.643, "lower": 0.62, "upper": 0.67, "mcse": 0.011,
-                                  "units": "1", "kind": "monte_carlo"}),
+        (("p_npv_positive", "total"), {"mean": 0.643, "lower": 0.62, "upper": 0.67,
+                                       "mcse": 0.011, "units": "1", "kind": "monte_carlo"}),
+        (("expected_shortfall", "total"), {"mean": 1.1e6, "lower": np.nan, "upper": np.nan,
+                                           "mcse": 1e4, "units": "SEK", "kind": "posterior"}),
         (("evpi", "total"), {"mean": 3.2e5, "lower": np.nan, "upper": np.nan, "mcse": np.nan,
                              "units": "SEK", "kind": "value"}),
     )  # fmt: skip
     shown = {m: report.format_row(table.loc[(m, "total")], "sv") for m, _ in table.index}
-    assert shown["npv"] == {"mean": "−1,5 MSEK", "interval": "−3,0 MSEK – 0,2 MSEK",
-                            "mcse": "0,02 MSEK"}  # fmt: skip
-    assert shown["p_payback"] == {"mean": "64 %", "interval": "62 % – 67 %", "mcse": "1,1 %"}
-    assert shown["evpi"] == {"mean": "0,3 MSEK", "interval": "–", "mcse": "–"}
+    nb = "\u00a0"
+    assert shown["npv"] == {"mean": f"−1,5{nb}MSEK", "interval": f"−3,0{nb}MSEK – 0,2{nb}MSEK",
+                            "mcse": f"±0,02{nb}MSEK"}  # fmt: skip
+    # a probability has a Monte Carlo error, not a 90 % interval
+    assert shown["p_npv_positive"] == {"mean": f"64{nb}%", "interval": "–", "mcse": f"±1,1{nb}%"}
+    assert shown["expected_shortfall"]["interval"] == "–"
+    assert shown["evpi"] == {"mean": f"0,3{nb}MSEK", "interval": "–", "mcse": "–"}
 
 
 def test_a_year_is_its_median_with_an_interval_only_when_it_nearly_always_happens():
     table = rows(
         (("payback_year", "total"), {"mean": 6.1, "lower": 5.0, "upper": 8.0, "median": 6.0,
                                      "units": "project year", "kind": "posterior"}),
-        (("p_payback", "total"), {"mean": 0.97, "lower": 0.96, "upper": 0.98, "median": np.nan,
-                                  "units": "1", "kind": "monte_carlo"}),
+        (("p_npv_positive", "total"), {"mean": 0.97, "lower": 0.96, "upper": 0.98,
+                                       "median": np.nan, "units": "1", "kind": "monte_carlo"}),
     )  # fmt: skip
     assert report.key_row(table, "payback_year", "total", "en") == {
         "mean": "6",
@@ -82,17 +87,20 @@ def test_the_priors_the_fit_used_are_listed_defaults_and_overrides():
     given = {"effect": used["effect"], "group": used["group"]}
     listed = {r["name"]: (r["value"], r["source"]) for r in prior_rows(given, used, "en")}
     assert listed == {
-        "The effect: prior `intercept`": (
-            "Normal(mu −0.295, sigma 1.5)",
+        "The effect: prior, baseline level": (
+            "normal, mean −0.295, sd 1.5",
             "design default (weakly informative)",
         ),
-        "The effect: prior `effect`": ("Normal(mu −0.2, sigma 0.15)", "Study X"),
-        "The effect: prior `group`": ("Normal(mu 0, sigma 1)", "assumption (model spec)"),
+        "The effect: prior, effect": ("normal, mean −0.2, sd 0.15", "Study X"),
+        "The effect: prior, difference between groups": (
+            "normal, mean 0, sd 1",
+            "assumption (model spec)",
+        ),
     }
     # a tree without the fit's record falls back to the spec's own priors
     assert [r["name"] for r in prior_rows(given, None, "en")] == [
-        "The effect: prior `effect`",
-        "The effect: prior `group`",
+        "The effect: prior, effect",
+        "The effect: prior, difference between groups",
     ]
 
 

@@ -1,14 +1,28 @@
 """Swedish and English: number formats and the words of summaries, reports and figures.
 
-Swedish uses a space as thousands separator and a decimal comma ("1 234,5", "−1,4 MSEK");
-English uses "1,234.5" and "−1.4 MSEK". Both use a true minus sign and "MSEK" for millions.
+Numbers are written with the locale data of Babel (``sv_SE``, ``en_GB``): Swedish uses a
+non-breaking space as thousands separator and before "%" and a decimal comma ("1 234,5",
+"64 %"); English uses "1,234.5" and "64%". Both use a true minus sign and "MSEK" (after a
+non-breaking space) for millions.
 """
 
 from __future__ import annotations
 
 import math
 
+from babel import Locale
+from babel import numbers as babel_numbers
+
 LANGS = ("en", "sv")
+
+LOCALES = {"en": "en_GB", "sv": "sv_SE"}
+"""The Babel locale of each report language."""
+
+NBSP = "\u00a0"
+"""The non-breaking space (between a number and its unit)."""
+
+MINUS = "\u2212"
+"""The minus sign of both languages."""
 
 
 def check_lang(lang: str) -> str:
@@ -18,88 +32,99 @@ def check_lang(lang: str) -> str:
     return lang
 
 
+def decimal_separator(lang: str) -> str:
+    """The decimal separator of ``lang`` ("," in Swedish, "." in English)."""
+    return babel_numbers.get_decimal_symbol(LOCALES[lang])
+
+
 def number(x: float, lang: str = "en", *, digits: int = 0) -> str:
-    """Format a number the Swedish or English way.
+    """Format a number the Swedish or English way (Babel's locale data).
 
     Examples
     --------
-    >>> number(1234567.891, "sv", digits=1)
-    '1 234 567,9'
+    >>> number(1234567.891, "sv", digits=1) == "1\u00a0234\u00a0567,9"
+    True
     >>> number(-1234.5, "en", digits=1)
     '−1,234.5'
     """
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"
-    text = f"{abs(x):,.{digits}f}"
-    if lang == "sv":
-        text = text.replace(",", " ").replace(".", ",")
-    sign = "−" if x < 0 and round(abs(x), digits) != 0 else ""
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    text = babel_numbers.format_decimal(
+        round(abs(x), digits), format=pattern, locale=LOCALES[lang], decimal_quantization=True
+    )
+    sign = MINUS if x < 0 and round(abs(x), digits) != 0 else ""
     return sign + text
 
 
 def msek(x: float, lang: str = "en", *, digits: int = 1) -> str:
-    """An amount in SEK as millions: ``msek(-1.46e6, "sv") == '−1,5 MSEK'``."""
-    return f"{number(x / 1e6, lang, digits=digits)} MSEK"
+    """An amount in SEK as millions: ``msek(-1.46e6, "sv") == "−1,5\u00a0MSEK"``."""
+    return f"{number(x / 1e6, lang, digits=digits)}{NBSP}MSEK"
 
 
 def percent(p: float, lang: str = "en", *, digits: int | None = None) -> str:
-    """A probability as a percentage; one decimal below 10 % unless ``digits`` is given.
+    """A probability as a percentage, in the locale's percent pattern; one decimal below 10 %
+    unless ``digits`` is given.
 
     Examples
     --------
-    >>> percent(0.6432, "sv")
-    '64 %'
+    >>> percent(0.6432, "sv") == "64\u00a0%"
+    True
     >>> percent(0.004, "en")
-    '0.4 %'
+    '0.4%'
     """
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return "–"
     value = 100 * p
     if digits is None:
         digits = 1 if abs(value) < 10 and value != 0 else 0
-    return f"{number(value, lang, digits=digits)} %"
+    pattern = Locale.parse(LOCALES[lang]).percent_formats[None].pattern
+    body = number(value, lang, digits=digits)
+    return pattern.replace("#,##0", body, 1)
 
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {
         "npv": "Net present value",
         "p_npv_positive": "P(NPV > 0)",
-        "p_full_on_schedule": "P(full repayment on schedule)",
-        "p_full_by_horizon": "P(full repayment by horizon)",
-        "expected_shortfall": "Expected shortfall",
-        "shortfall_given_short": "Mean shortfall if short",
-        "repaid_share": "Repaid share",
+        "p_full_on_schedule": "P(full repayment on schedule, by year {schedule})",
+        "p_full_by_horizon": "P(full repayment by year {horizon})",
+        "expected_shortfall": "Expected shortfall at year {schedule}",
+        "shortfall_given_short": "Mean shortfall at year {schedule} if short",
+        "repaid_share": "Share repaid by year {horizon}",
         "payback_year": "Payback year",
-        "p_payback": "P(pays back within horizon)",
         "effect": "Effect",
         "total": "all actors",
         "fund": "fund part",
         "mc_error": "Monte Carlo error",
-        "interval": "90 % interval",
+        "interval": "90% interval",
         "synthetic": "SYNTHETIC DATA: the follow-up data are invented for this example.",
-        "bcr": "Benefit-cost ratio",
+        "bcr": "Benefit–cost ratio (discounted savings per krona of cost)",
         "p_breakeven_4y": "P(break-even within 4 years)",
         "repayment_year": "Year the fund is repaid",
+        "p_repaid_by_year": "P(full repayment by the year)",
         "evpi": "EVPI",
         "evppi": "EVPPI",
     },
     "sv": {
         "npv": "Nettonuvärde",
         "p_npv_positive": "P(nettonuvärde > 0)",
-        "p_full_on_schedule": "P(full återbetalning enligt plan)",
-        "p_full_by_horizon": "P(full återbetalning inom horisonten)",
-        "expected_shortfall": "Förväntat underskott",
-        "shortfall_given_short": "Medelunderskott om underskott",
-        "repaid_share": "Återbetald andel",
+        "p_full_on_schedule": "P(full återbetalning enligt plan, senast år {schedule})",
+        "p_full_by_horizon": "P(full återbetalning senast år {horizon})",
+        "expected_shortfall": "Förväntat underskott år {schedule}",
+        "shortfall_given_short": "Medelunderskott år {schedule} om underskott",
+        "repaid_share": "Andel återbetald senast år {horizon}",
         "payback_year": "Återbetalningsår",
-        "p_payback": "P(lönsam inom horisonten)",
         "effect": "Effekt",
         "total": "alla aktörer",
         "fund": "fonddelen",
         "mc_error": "Monte Carlo-fel",
-        "interval": "90 % intervall",
+        "interval": "90 %-intervall",
         "synthetic": "SYNTETISKA DATA: uppföljningsdata är påhittade för detta exempel.",
-        "bcr": "Nytto-kostnadskvot",
-        "p_breakeven_4y": "P(jämnt ut inom 4 år)",
+        "bcr": "Nytto–kostnadskvot (diskonterade besparingar per krona i kostnad)",
+        "p_breakeven_4y": "P(går jämnt ut inom 4 år)",
         "repayment_year": "År då fonden är återbetald",
+        "p_repaid_by_year": "P(full återbetalning senast året)",
         "evpi": "EVPI",
         "evppi": "EVPPI",
     },
@@ -110,23 +135,23 @@ SENTENCES: dict[str, dict[str, str]] = {
     "en": {
         "effect_risk_difference": (
             "{name} changed the risk of {outcome} by {rd} percentage points "
-            "(90 % interval {lo} to {hi}); the probability that it lowered the risk is {p}."
+            "(90% interval {lo} to {hi}); the probability that it lowered the risk is {p}."
         ),
         "effect_risk_ratio": (
-            "{name} multiplied the risk of {outcome} by {rd} (90 % interval {lo} to {hi}); "
+            "{name} multiplied the risk of {outcome} by {rd} (90% interval {lo} to {hi}); "
             "the probability that it improved the outcome is {p}."
         ),
         "effect_rate_ratio": (
-            "{name} multiplied the rate of {outcome} by {rd} (90 % interval {lo} to {hi}); "
+            "{name} multiplied the rate of {outcome} by {rd} (90% interval {lo} to {hi}); "
             "the probability that it improved the outcome is {p}."
         ),
         "effect_mean_difference": (
-            "{name} changed the mean of {outcome} by {rd} (90 % interval {lo} to {hi}); "
+            "{name} changed the mean of {outcome} by {rd} (90% interval {lo} to {hi}); "
             "the probability that it improved the outcome is {p}."
         ),
         "npv": (
             "The net present value for all actors together is {mean} "
-            "(90 % interval {lo} to {hi}); the probability that it is positive is {p} "
+            "(90% interval {lo} to {hi}); the probability that it is positive is {p} "
             "(Monte Carlo error ±{mc})."
         ),
         "repay": (
@@ -135,13 +160,16 @@ SENTENCES: dict[str, dict[str, str]] = {
         ),
         "shortfall": (
             "The expected shortfall at year {year} is {mean} of a principal of {principal} "
-            "(90 % interval {lo} to {hi})."
+            "(an average over all draws, those repaid in full counting as 0)."
         ),
         "payback": (
-            "The probability that the investment has paid back for all actors within "
-            "{horizon} years is {p}{median}."
+            "For all actors together, the median payback year is year {year} (the year from "
+            "which the cumulative discounted net benefit stays positive)."
         ),
-        "payback_median": "; the median payback year is year {year}",
+        "payback_never": (
+            "In fewer than half of the draws does the investment pay back for all actors "
+            "within {horizon} years."
+        ),
         "breakeven": (
             "The probability that the investment breaks even for all actors within one "
             "electoral period ({years} years) is {p} (Monte Carlo error ±{mc})."
@@ -154,23 +182,23 @@ SENTENCES: dict[str, dict[str, str]] = {
     "sv": {
         "effect_risk_difference": (
             "{name} förändrade risken för {outcome} med {rd} procentenheter "
-            "(90 % intervall {lo} till {hi}); sannolikheten att risken sänktes är {p}."
+            "(90 %-intervall {lo} till {hi}); sannolikheten att risken sänktes är {p}."
         ),
         "effect_risk_ratio": (
-            "{name} multiplicerade risken för {outcome} med {rd} (90 % intervall {lo} till "
+            "{name} multiplicerade risken för {outcome} med {rd} (90 %-intervall {lo} till "
             "{hi}); sannolikheten att utfallet förbättrades är {p}."
         ),
         "effect_rate_ratio": (
-            "{name} multiplicerade frekvensen av {outcome} med {rd} (90 % intervall {lo} till "
+            "{name} multiplicerade frekvensen av {outcome} med {rd} (90 %-intervall {lo} till "
             "{hi}); sannolikheten att utfallet förbättrades är {p}."
         ),
         "effect_mean_difference": (
-            "{name} förändrade medelvärdet av {outcome} med {rd} (90 % intervall {lo} till "
+            "{name} förändrade medelvärdet av {outcome} med {rd} (90 %-intervall {lo} till "
             "{hi}); sannolikheten att utfallet förbättrades är {p}."
         ),
         "npv": (
             "Nettonuvärdet för alla aktörer sammantaget är {mean} "
-            "(90 % intervall {lo} till {hi}); sannolikheten att det är positivt är {p} "
+            "(90 %-intervall {lo} till {hi}); sannolikheten att det är positivt är {p} "
             "(Monte Carlo-fel ±{mc})."
         ),
         "repay": (
@@ -179,13 +207,16 @@ SENTENCES: dict[str, dict[str, str]] = {
         ),
         "shortfall": (
             "Det förväntade underskottet år {year} är {mean} av ett kapitalbelopp på {principal} "
-            "(90 % intervall {lo} till {hi})."
+            "(ett medelvärde över alla dragningar, där full återbetalning räknas som 0)."
         ),
         "payback": (
-            "Sannolikheten att investeringen har lönat sig för alla aktörer inom {horizon} år "
-            "är {p}{median}."
+            "För alla aktörer sammantaget är medianen för återbetalningsåret år {year} (året "
+            "från vilket det kumulerade diskonterade nettot förblir positivt)."
         ),
-        "payback_median": "; medianen för återbetalningsåret är år {year}",
+        "payback_never": (
+            "I färre än hälften av dragningarna har investeringen lönat sig för alla aktörer "
+            "inom {horizon} år."
+        ),
         "breakeven": (
             "Sannolikheten att investeringen går jämnt ut för alla aktörer inom en "
             "mandatperiod ({years} år) är {p} (Monte Carlo-fel ±{mc})."
@@ -226,9 +257,9 @@ INPUTS: dict[str, dict[str, str]] = {
         "quantity": "mängder per händelse",
         "unit_cost": "styckkostnader",
         "retention": "varaktighet",
-        "haircut_optimism_bias": "optimismjustering",
-        "haircut_deadweight": "dödviktsandel",
-        "haircut_attribution": "tillskrivning till andra",
+        "haircut_optimism_bias": "optimismbias",
+        "haircut_deadweight": "dödvikt",
+        "haircut_attribution": "tillskrivning",
         "haircut_displacement": "undanträngning",
         "cashable_share": "budgetrealiserbara andelar",
         "discount_rate": "diskonteringsräntan",

@@ -30,6 +30,7 @@ from simpact.cli.app import (
     out,
 )
 from simpact.cli.console import (
+    STAGES,
     pipeline_stages,
     print_files,
     print_summary,
@@ -52,11 +53,11 @@ def _appraise(model: str, *, out_dir: Path, seed: int, lang: str, quiet: bool, *
         random_seed=seed,
         lang=lang,
         progress=showing(quiet),
-        stage=pipeline_stages(model, quiet),
+        stage=pipeline_stages(model, quiet, lang),
         **given,
     )
     print_summary(done.sim, done.summary, lang)
-    print_files(done.files, out_dir, start)
+    print_files(done.files, out_dir, start, lang)
 
 
 @app.command()
@@ -216,7 +217,7 @@ def report(
     from simpact.report import write_report
 
     start = time.perf_counter()
-    with stage(f"Reading {results_file}", quiet):
+    with stage(STAGES[lang.value]["read_results"].format(path=results_file), quiet):
         sim = _read_tree(results_file, "results", needs="cashflows")
         for group in ("fund", "inputs"):
             if group not in sim.children:
@@ -224,7 +225,7 @@ def report(
                     f"not a complete simpact results file: no '{group}' group", source=results_file
                 )
     target = out_dir or results_file.parent
-    with stage("Writing tables, figures and the report", quiet):
+    with stage(STAGES[lang.value]["write_report"], quiet):
         summary = summarize(sim, lang=lang.value)
         files = write_report(
             sim,
@@ -234,7 +235,7 @@ def report(
             save_results=target.resolve() != results_file.parent.resolve(),
         )
     print_summary(sim, summary, lang.value)
-    print_files(files, target, start)
+    print_files(files, target, start, lang.value)
 
 
 @app.command()

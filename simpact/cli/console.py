@@ -10,24 +10,41 @@ from rich.table import Table
 
 from simpact.base import i18n
 from simpact.cli.app import err, out
+from simpact.report.tables import fund_years, key_row, row_label
 
 HEADERS = {
-    "en": ("Quantity", "For", "Mean", "90 % interval"),
-    "sv": ("Storhet", "För", "Medel", "90 %-intervall"),
+    "en": ("Quantity", "For", "Mean", "90% interval or ± MC error"),
+    "sv": ("Storhet", "För", "Medel", "90 %-intervall eller ± MC-fel"),
 }
 STAGES = {
-    "read": "Reading {model} and its data",
-    "fit": "Fitting the effect model by MCMC",
-    "simulate": "Simulating savings, the fund and the decision summary",
-    "write": "Writing results, tables, figures and the report",
+    "en": {
+        "read": "Reading {model} and its data",
+        "fit": "Fitting the effect model by MCMC",
+        "simulate": "Simulating savings, the fund and the decision summary",
+        "write": "Writing results, tables, figures and the report",
+        "files": "Wrote {n} files to {folder}/ in {seconds} s:",
+        "read_results": "Reading {path}",
+        "write_report": "Writing tables, figures and the report",
+    },
+    "sv": {
+        "read": "Läser {model} och dess data",
+        "fit": "Skattar effektmodellen med MCMC",
+        "simulate": "Simulerar besparingar, fonden och beslutsunderlaget",
+        "write": "Skriver resultat, tabeller, figurer och rapporten",
+        "files": "Skrev {n} filer till {folder}/ på {seconds} s:",
+        "read_results": "Läser {path}",
+        "write_report": "Skriver tabeller, figurer och rapporten",
+    },
 }
+"""The CLI's messages, by language."""
+
 SUMMARY_ROWS = (
-    ("npv", "total", "msek"),
-    ("p_npv_positive", "total", "pct"),
-    ("p_full_on_schedule", "fund", "pct"),
-    ("p_full_by_horizon", "fund", "pct"),
-    ("expected_shortfall", "fund", "msek"),
-    ("p_payback", "total", "pct"),
+    ("npv", "total"),
+    ("p_npv_positive", "total"),
+    ("p_full_on_schedule", "fund"),
+    ("p_full_by_horizon", "fund"),
+    ("expected_shortfall", "fund"),
+    ("payback_year", "total"),
 )
 
 
@@ -48,12 +65,12 @@ def stage(text: str, quiet: bool):
     err.print(f"[green]✓[/green] {text} ({time.perf_counter() - start:.1f} s)", highlight=False)
 
 
-def pipeline_stages(model: str, quiet: bool):
+def pipeline_stages(model: str, quiet: bool, lang: str = "en"):
     """The ``stage`` callback :func:`simpact.pipeline.run` calls around each of its stages."""
 
     @contextmanager
     def around(name: str):
-        text = STAGES[name].format(model=model)
+        text = STAGES[lang][name].format(model=model)
         if name == "fit":  # the sampler shows its own progress bar
             if showing(quiet):
                 err.print(f"{text}…", highlight=False)
@@ -70,17 +87,16 @@ def print_summary(sim, summary, lang: str) -> None:
     table = Table(title=sim.attrs.get("intervention_name", ""), show_lines=False)
     for column in HEADERS[lang]:
         table.add_column(column)
-    fmt = {"msek": lambda v: i18n.msek(v, lang), "pct": lambda v: i18n.percent(v, lang)}
-    for metric, scope, kind in SUMMARY_ROWS:
+    years = fund_years(sim)
+    for metric, scope in SUMMARY_ROWS:
         if (metric, scope) not in summary.table.index:
             continue
-        r = summary.table.loc[(metric, scope)]
-        f = fmt[kind]
+        cells = key_row(summary.table, metric, scope, lang)
         table.add_row(
-            i18n.WORDS[lang][metric],
+            row_label(metric, lang, years),
             i18n.WORDS[lang].get(scope, scope),
-            f(r["mean"]),
-            f"{f(r['lower'])} – {f(r['upper'])}",
+            cells["mean"],
+            cells["interval"] if cells["interval"] != "–" else cells["mcse"],
         )
     out.print(table)
     for sentence in summary.text:
@@ -89,11 +105,10 @@ def print_summary(sim, summary, lang: str) -> None:
         out.print(f"[bold]{i18n.WORDS[lang]['synthetic']}[/bold]")
 
 
-def print_files(files: dict[str, Path], folder: Path, start: float) -> None:
+def print_files(files: dict[str, Path], folder: Path, start: float, lang: str = "en") -> None:
     """Where the files went, and how long the command took."""
-    out.print(
-        f"\nWrote {len(files)} files to {folder}/ in {time.perf_counter() - start:.1f} s:",
-        highlight=False,
-    )
+    seconds = i18n.number(time.perf_counter() - start, lang, digits=1)
+    text = STAGES[lang]["files"].format(n=len(files), folder=folder, seconds=seconds)
+    out.print(f"\n{text}", highlight=False)
     for path in files.values():
         out.print(f"  {path}", highlight=False)

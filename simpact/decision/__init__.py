@@ -33,7 +33,7 @@ from simpact.decision.metrics import (
     probability,
 )
 from simpact.decision.portfolio import summarize_portfolio
-from simpact.decision.sensitivity import sobol_first, tornado
+from simpact.decision.sensitivity import beyond_noise, sobol_first, tornado
 from simpact.decision.summary import Summary, summarize, uncertain_inputs
 from simpact.decision.voi import evpi, evppi, evsi, parameters
 
@@ -42,6 +42,7 @@ __all__ = [
     "CI_PROB",
     "Summary",
     "at_discount_rates",
+    "beyond_noise",
     "draws_needed",
     "evpi",
     "evppi",

@@ -90,6 +90,35 @@ def probability_row(event: xr.DataArray) -> dict:
     }
 
 
+def expectation_row(draws: xr.DataArray, units: str) -> dict:
+    """A ``"posterior"`` row of an expectation (the expected shortfall): the mean of the draws
+    and its Monte Carlo error, with no interval (``lower``/``upper`` NaN: the spread of the
+    draws is not an uncertainty about the expectation).
+
+    Examples
+    --------
+    >>> row = expectation_row(xr.DataArray(np.arange(101.0), dims="draw"), "SEK")
+    >>> row["mean"], bool(np.isnan(row["lower"]))
+    (50.0, True)
+    """
+    row = quantity_row(draws, units)
+    row.update(lower=np.nan, upper=np.nan, mcse_lower=np.nan, mcse_upper=np.nan)
+    return row
+
+
+def undefined_row(units: str) -> dict:
+    """A ``"posterior"`` row of a quantity that is undefined (payback or break-even of an
+    actor with no cash flows): every number NaN, shown as "–"."""
+    return {
+        "mean": np.nan,
+        "lower": np.nan,
+        "upper": np.nan,
+        "kind": POSTERIOR,
+        "mcse": np.nan,
+        "units": units,
+    }
+
+
 def value_row(value: float, units: str) -> dict:
     """A ``"value"`` row: a plain number, no interval and no Monte Carlo error."""
     return {

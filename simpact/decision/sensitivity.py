@@ -65,8 +65,9 @@ def tornado(y: xr.DataArray, inputs: xr.Dataset | xr.DataArray, *, bins: int = 1
     -------
     xarray.Dataset
         Over dim ``parameter``, sorted by ``swing`` (largest first): ``low``, ``high``,
-        ``swing = |high − low|``, ``input_low``, ``input_high`` (P5 and P95 of the input) and
-        ``base`` (the mean of ``y``).
+        ``swing = |high − low|``, ``swing_mcse`` (the Monte Carlo error of the swing, from the
+        spread of ``y`` within the two bins, draws taken as independent), ``input_low``,
+        ``input_high`` (P5 and P95 of the input) and ``base`` (the mean of ``y``).
 
     Examples
     --------
@@ -81,11 +82,13 @@ def tornado(y: xr.DataArray, inputs: xr.Dataset | xr.DataArray, *, bins: int = 1
     if not 2 <= bins <= len(values) // 2:
         raise SimpactError(f"bins must lie in 2–{len(values) // 2}, got {bins}", field="bins")
     x = params.to_numpy()
-    low, high, x_lo, x_hi = [], [], [], []
+    low, high, x_lo, x_hi, se = [], [], [], [], []
     for j in range(x.shape[1]):
         b = _bins(x[:, j], bins)
-        low.append(values[b == 0].mean())
-        high.append(values[b == bins - 1].mean())
+        bottom, top = values[b == 0], values[b == bins - 1]
+        low.append(bottom.mean())
+        high.append(top.mean())
+        se.append(np.sqrt(bottom.var(ddof=1) / len(bottom) + top.var(ddof=1) / len(top)))
         x_lo.append(np.quantile(x[:, j], 0.05))
         x_hi.append(np.quantile(x[:, j], 0.95))
     units = y.attrs.get("units", "")
@@ -99,8 +102,26 @@ def tornado(y: xr.DataArray, inputs: xr.Dataset | xr.DataArray, *, bins: int = 1
         coords={"parameter": params["parameter"].to_numpy()},
     )
     out["swing"] = abs(out["high"] - out["low"]).assign_attrs(units=units)
+    out["swing_mcse"] = ("parameter", np.array(se), {"units": units})
     out["base"] = xr.DataArray(values.mean(), attrs={"units": units})
     return out.isel(parameter=np.argsort(-out["swing"].to_numpy(), kind="stable"))
+
+
+def beyond_noise(t: xr.Dataset, *, z: float = 2.0) -> xr.Dataset:
+    """The inputs of a :func:`tornado` whose swing exceeds ``z`` times its Monte Carlo error:
+    the bars that are not noise of the sample (an input that cannot move the output has a
+    swing of the order of its Monte Carlo error and is left out).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> u = rng.uniform(size=(2, 4000))
+    >>> x = xr.Dataset({"a": ("draw", u[0]), "b": ("draw", u[1])})
+    >>> beyond_noise(tornado(3 * x["a"], x))["parameter"].values.tolist()
+    ['a']
+    """
+    keep = (t["swing"] > z * t["swing_mcse"]) & (t["swing"] > 0)
+    return t.isel(parameter=np.flatnonzero(keep.to_numpy()))
 
 
 def sobol_first(

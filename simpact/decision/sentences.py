@@ -79,11 +79,13 @@ def money_sentences(sim: xr.DataTree, table: pd.DataFrame, lang: str) -> list[st
         table.loc[("p_full_on_schedule", "fund")],
         table.loc[("expected_shortfall", "fund")],
     )
-    pay, pay_year = table.loc[("p_payback", "total")], table.loc[("payback_year", "total")]
+    pay_year = table.loc[("payback_year", "total")]
     be = table.loc[("p_breakeven_4y", "total")]
-    median = ""
-    if not np.isnan(pay_year.get("median", np.nan)):
-        median = s["payback_median"].format(year=int(pay_year["median"]))
+    horizon = sim["cashflows"].sizes["year"]
+    if np.isnan(pay_year.get("median", np.nan)):
+        payback = s["payback_never"].format(horizon=horizon)
+    else:
+        payback = s["payback"].format(year=int(pay_year["median"]))
 
     def mc(row: pd.Series) -> str:
         return i18n.percent(row["mcse"], lang, digits=1)
@@ -106,12 +108,8 @@ def money_sentences(sim: xr.DataTree, table: pd.DataFrame, lang: str) -> list[st
             year=year,
             mean=i18n.msek(short["mean"], lang),
             principal=i18n.msek(float(fund["principal"]), lang),
-            lo=i18n.msek(short["lower"], lang),
-            hi=i18n.msek(short["upper"], lang),
         ),
-        s["payback"].format(
-            horizon=sim["cashflows"].sizes["year"], p=i18n.percent(pay["mean"], lang), median=median
-        ),
+        payback,
         s["breakeven"].format(years=BREAKEVEN_YEARS, p=i18n.percent(be["mean"], lang), mc=mc(be)),
     ]
 

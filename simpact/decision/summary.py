@@ -28,13 +28,15 @@ from simpact.decision.metrics import breakeven, npv, payback_year
 from simpact.decision.rows import (
     MONTE_CARLO,
     Rows,
+    expectation_row,
     probability_row,
     quantity_row,
     table_of,
+    undefined_row,
     value_row,
     year_row,
 )
-from simpact.decision.sensitivity import tornado
+from simpact.decision.sensitivity import beyond_noise, tornado
 from simpact.decision.sentences import sentences
 from simpact.decision.voi import evpi, evppi, go_no_go, parameters, sample_dims
 
@@ -61,7 +63,10 @@ class Summary:
         figures that must show the same numbers.
     analysis
         The sensitivity of the total NPV, saved as the results tree's ``decision`` group:
-        ``tornado`` (parameter, bound = low/high; attr ``tornado_base``), and with ``voi``
+        ``tornado`` (parameter, bound = low/high: the mean total NPV among draws with the
+        input in its lowest / highest tenth; only inputs whose swing exceeds twice its Monte
+        Carlo error, :func:`~simpact.decision.sensitivity.beyond_noise`; attr
+        ``tornado_base``), and with ``voi``
         ``evpi`` and ``evppi`` (per input group), the same numbers as the table's rows.
     """
 
@@ -157,7 +162,7 @@ def fund_rows(fund: xr.Dataset, units: str) -> Rows:
     rows = {
         ("p_full_on_schedule", "fund"): probability_row(fund["full_on_schedule"]),
         ("p_full_by_horizon", "fund"): probability_row(fund["full_by_horizon"]),
-        ("expected_shortfall", "fund"): quantity_row(fund["shortfall"], units),
+        ("expected_shortfall", "fund"): expectation_row(fund["shortfall"], units),
         ("shortfall_given_short", "fund"): quantity_row(short, units),
         ("repaid_share", "fund"): quantity_row(fund["repaid_share"], "1"),
         ("repayment_year", "fund"): year_row(fund["repayment_year"], "project year"),
@@ -170,17 +175,22 @@ def fund_rows(fund: xr.Dataset, units: str) -> Rows:
     return rows
 
 
-def payback_rows(payback: xr.DataArray, payback_actor: xr.DataArray) -> Rows:
-    """``p_payback`` and ``payback_year`` for the total and per actor."""
-    rows = {
-        ("p_payback", "total"): probability_row(payback.notnull()),
-        ("payback_year", "total"): year_row(payback, "project year"),
-    }
+def payback_rows(payback: xr.DataArray, payback_actor: xr.DataArray, pv: xr.DataArray) -> Rows:
+    """``payback_year`` for the total and per actor (undefined, NaN, for an actor with no cash
+    flows). The probability that it pays back within the horizon at all is
+    ``p_npv_positive`` (the cumulative net benefit at the horizon is the NPV), so it is not a
+    row of its own."""
+    rows = {("payback_year", "total"): year_row(payback, "project year")}
     for actor in payback_actor["actor"].to_numpy():
-        year = payback_actor.sel(actor=actor)
-        rows[("p_payback", str(actor))] = probability_row(year.notnull())
+        year = payback_actor.sel(actor=actor).where(has_flows(pv.sel(actor=actor)))
         rows[("payback_year", str(actor))] = year_row(year, "project year")
     return rows
+
+
+def has_flows(pv: xr.DataArray) -> bool:
+    """Whether an actor has any cash flow in any draw (else payback and break-even are
+    undefined for it)."""
+    return bool((pv != 0).any())
 
 
 def bcr_rows(cf: xr.Dataset) -> Rows:
@@ -202,6 +212,8 @@ def breakeven_rows(pv: xr.DataArray) -> Rows:
     """``p_breakeven_4y`` (break-even within the electoral period) per actor and ``total``."""
     rows = {
         ("p_breakeven_4y", str(a)): probability_row(breakeven(pv.sel(actor=a)))
+        if has_flows(pv.sel(actor=a))
+        else undefined_row("1")
         for a in pv["actor"].to_numpy()
     }
     rows[("p_breakeven_4y", "total")] = probability_row(breakeven(pv.sum("actor")))
@@ -233,7 +245,8 @@ def analysis(total: xr.DataArray, params: xr.DataArray | None, table: pd.DataFra
     units = total.attrs["units"]
     out = xr.Dataset(attrs={"tornado_base": float(total.mean()), "units": units})
     if params is not None:
-        t = tornado(total, params)
+        t = beyond_noise(tornado(total, params))
+        out.attrs["tornado_method"] = "conditional means, swing beyond 2 Monte Carlo errors"
         out["tornado"] = (
             xr.concat([t["low"], t["high"]], "bound")
             .assign_coords(bound=["low", "high"])
@@ -275,7 +288,7 @@ def summarize(sim: xr.DataTree, *, lang: str = "en", voi: bool = True) -> Summar
         :data:`simpact.base.scales.HEADLINE` the simulation read: ``effect_risk_difference``,
         ``effect_rate_ratio``, ``effect_mean_difference`` ...; none without a fit); ``npv``,
         ``p_npv_positive`` per actor and ``total`` (:func:`npv_rows`); the fund's
-        :func:`fund_rows`; ``p_payback``, ``payback_year`` (:func:`payback_rows`); ``bcr``
+        :func:`fund_rows`; ``payback_year`` (:func:`payback_rows`); ``bcr``
         (actors with costs, and total); ``p_breakeven_4y``; ``evpi`` / ``evppi`` (if ``voi``).
     """
     i18n.check_lang(lang)
@@ -290,7 +303,7 @@ def summarize(sim: xr.DataTree, *, lang: str = "en", voi: bool = True) -> Summar
     rows = effect_rows(sim["effects"].to_dataset())
     rows |= npv_rows(by_actor, total)
     rows |= fund_rows(fund, total.attrs["units"])
-    rows |= payback_rows(payback, payback_actor)
+    rows |= payback_rows(payback, payback_actor, pv)
     rows |= bcr_rows(cf)
     rows |= breakeven_rows(pv)
     if voi:

@@ -60,7 +60,11 @@ def effect_posterior(
 
 
 def diagnostics(
-    fit: xr.DataTree, *, var_names: list[str] | None = None, lang: str = "en"
+    fit: xr.DataTree,
+    *,
+    var_names: list[str] | None = None,
+    titles: dict[str, str] | None = None,
+    lang: str = "en",
 ) -> Figure:
     """ArviZ rank plots per chain (uniform ranks = chains agree), in greys.
 
@@ -73,6 +77,9 @@ def diagnostics(
         A tree with a ``posterior`` group (chains and draws).
     var_names
         Variables to show (default: every variable in the posterior).
+    titles
+        Each variable's panel title in words (default: the variable's name). ArviZ's test
+        statistic ("p=0.40(α=0.01)") is not shown: the report states the verdict in words.
 
     Examples
     --------
@@ -92,9 +99,15 @@ def diagnostics(
     fig = pc.viz["figure"].item()
     plt.close(fig)
     FigureCanvasBase(fig)  # a plain canvas, as Figure() gets: savefig works, no GUI attached
+    w = words(lang)
     for ax in fig.axes:
+        for text in list(ax.texts):
+            text.remove()
+        title = ax.get_title()
+        ax.set_title((titles or {}).get(title, title), fontsize=9)
+        ax.set_xlabel(w["fractional_rank"])
         for i, line in enumerate(ax.get_lines()[:n_chains]):
             line.set_linestyle(LINESTYLES[i % len(LINESTYLES)])
             line.set_color(str(0.6 * i / max(n_chains - 1, 1)))
-    fig.suptitle(words(lang)["diagnostics_title"], fontsize=10, y=1.08)
+    fig.suptitle(w["diagnostics_title"], fontsize=10, y=1.08)
     return fig

@@ -10,7 +10,9 @@ import xarray as xr
 from matplotlib.figure import Figure
 from scipy import stats
 
+from simpact.base import scales
 from simpact.base.fit_info import FitInfo
+from simpact.config import labels
 from simpact.config.loading import spec_of
 from simpact.config.spec import ModelSpec
 from simpact.decision.summary import Summary
@@ -75,6 +77,12 @@ def has(sim: xr.DataTree, group: str, *names: str) -> bool:
     return isinstance(node, xr.DataTree) and all(n in node.data_vars for n in names)
 
 
+def _input_labels(sim: xr.DataTree, keys, lang: str) -> list[str]:
+    """Uncertain inputs (parameter columns or groups) in words (:mod:`simpact.config.labels`)."""
+    spec = spec_of(sim)
+    return [labels.input_label(str(k), spec, lang) for k in keys]
+
+
 def _actor_labels(lang: str) -> dict[str, str]:
     """Display names of the priors library's actors in ``lang``."""
     from simpact.config import priors
@@ -86,8 +94,8 @@ def _effect_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | No
     if not has(sim, "fit/posterior", "effect"):
         return None
     info = FitInfo.read(sim["fit"])
-    scales = info.effect_scales if info is not None else ()
-    xlabel = words(lang)["log_odds_ratio" if "log_odds_ratio" in scales else "effect_param"]
+    fitted = info.effect_scales if info is not None else ()
+    xlabel = words(lang)["log_odds_ratio" if "log_odds_ratio" in fitted else "effect_param"]
     return effect_posterior(
         sim["fit/posterior/effect"], prior=effect_prior(sim), xlabel=xlabel, lang=lang
     )
@@ -101,7 +109,8 @@ def _diagnostics_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure
     info = FitInfo.read(sim["fit"])
     gated = info.effect_scales if info is not None else ()
     names = [v for v in gated if v in post.data_vars][:4]
-    return diagnostics(sim["fit"], var_names=names or None, lang=lang)
+    titles = {n: scales.SCALES[n].label[lang] for n in names if n in scales.SCALES}
+    return diagnostics(sim["fit"], var_names=names or None, titles=titles, lang=lang)
 
 
 def _fan_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | None:
@@ -175,6 +184,7 @@ def _tornado_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | N
     if not has(sim, "decision", "tornado"):
         return None
     df = sim["decision/tornado"].transpose("parameter", "bound").to_pandas()
+    df.index = _input_labels(sim, df.index, lang)
     base = sim["decision"].attrs.get("tornado_base")
     return tornado(
         df,
@@ -189,9 +199,9 @@ def _evppi_figure(sim: xr.DataTree, summary: Summary, lang: str) -> Figure | Non
         return None
     dec = sim["decision"]
     evpi = float(dec["evpi"]) if "evpi" in dec.data_vars else None
-    return evppi_bars(
-        dec["evppi"].to_pandas(), evpi=evpi, price_year=sim.attrs.get("price_year", ""), lang=lang
-    )
+    values = dec["evppi"].to_pandas()
+    values.index = _input_labels(sim, values.index, lang)
+    return evppi_bars(values, evpi=evpi, price_year=sim.attrs.get("price_year", ""), lang=lang)
 
 
 FigureMaker = Callable[[xr.DataTree, Summary, str], Figure | None]

@@ -119,7 +119,7 @@ def repayment(
     _share_panel(right, np.asarray(repaid_share, dtype=float).ravel(), horizon, lang)
     title = words(lang)["repay_title"]
     if p_on_schedule is not None:
-        name = i18n.WORDS[lang]["p_full_on_schedule"]
+        name = i18n.WORDS[lang]["p_full_on_schedule"].format(schedule=last_instalment_year)
         title += f": {name} = {i18n.percent(p_on_schedule, lang)}"
     fig.suptitle(title)
     return fig

@@ -23,8 +23,8 @@ LABELS = {
     "en": {
         "savings": "Cumulative discounted savings",
         "costs": "Cumulative discounted costs",
-        "band50": "50 % band",
-        "band90": "90 % band",
+        "band50": "50% band",
+        "band90": "90% band",
         "median": "median",
         "msek": "MSEK ({price_year} prices, discounted)",
         "msek_plain": "MSEK ({price_year} prices)",
@@ -44,12 +44,15 @@ LABELS = {
         "npv_positive": "NPV > 0",
         "posterior": "Posterior",
         "prior": "Prior (literature / default)",
-        "interval90": "90 % interval",
+        "interval90": "90% interval",
         "effect_title": "The effect: posterior against prior",
         "no_effect": "no effect",
-        "tornado_title": "One-way sensitivity (inputs at P5 and P95)",
-        "low": "input at P5",
-        "high": "input at P95",
+        "tornado_title": (
+            "One-way sensitivity: mean NPV with each input in its lowest and highest tenth\n"
+            "(around P5 and P95); only inputs whose swing exceeds twice its Monte Carlo error"
+        ),
+        "low": "input low (lowest tenth, around P5)",
+        "high": "input high (highest tenth, around P95)",
         "base": "base case",
         "acceptability_title": "Cost-effectiveness acceptability",
         "p_best": "Probability of being the best choice",
@@ -62,12 +65,13 @@ LABELS = {
         "log_odds_ratio": "Effect, log odds ratio (< 0: risk lowered)",
         "effect_param": "Effect parameter",
         "density": "density",
+        "fractional_rank": "Rank of the draw within all chains (0–1)",
     },
     "sv": {
         "savings": "Kumulerade diskonterade besparingar",
         "costs": "Kumulerade diskonterade kostnader",
-        "band50": "50 % band",
-        "band90": "90 % band",
+        "band50": "50 %-band",
+        "band90": "90 %-band",
         "median": "median",
         "msek": "MSEK ({price_year} års priser, diskonterat)",
         "msek_plain": "MSEK ({price_year} års priser)",
@@ -87,12 +91,15 @@ LABELS = {
         "npv_positive": "Nettonuvärde > 0",
         "posterior": "Posteriori",
         "prior": "Priori (litteratur / standard)",
-        "interval90": "90 % intervall",
+        "interval90": "90 %-intervall",
         "effect_title": "Effekten: posteriori mot priori",
         "no_effect": "ingen effekt",
-        "tornado_title": "Envägs känslighetsanalys (indata vid P5 och P95)",
-        "low": "indata vid P5",
-        "high": "indata vid P95",
+        "tornado_title": (
+            "Envägs känslighet: nettonuvärdets medel med varje indata i sin lägsta och högsta\n"
+            "tiondel (kring P5 och P95); bara indata vars utslag är större än två Monte Carlo-fel"
+        ),
+        "low": "indata lågt (lägsta tiondelen, kring P5)",
+        "high": "indata högt (högsta tiondelen, kring P95)",
         "base": "grundfall",
         "acceptability_title": "Acceptanskurva",
         "p_best": "Sannolikhet att vara bästa valet",
@@ -105,6 +112,7 @@ LABELS = {
         "log_odds_ratio": "Effekt, logaritmerad oddskvot (< 0: risken sänkt)",
         "effect_param": "Effektparameter",
         "density": "täthet",
+        "fractional_rank": "Dragningens rang bland alla kedjor (0–1)",
     },
 }
 """Figure words by language: the one home of every word a chart shows (the table's metric

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from simpact.base import i18n
 from simpact.components.distributions import as_dist
-from simpact.config import priors
+from simpact.config import labels, priors
 from simpact.config.spec import ModelSpec, Outcome
 from simpact.report.formats import describe
 from simpact.report.words import WORDS, scope_label
@@ -16,13 +16,14 @@ from simpact.report.words import WORDS, scope_label
 Row = dict[str, str]
 
 OUTCOME_INPUTS = {
-    "excess_risk": "excess_risk",
-    "excess_risk_per_unit": "excess_risk_per_unit",
-    "baseline_risk": "baseline_risk",
-    "baseline_rate": "baseline_rate",
-    "quantity": "quantity_per_event",
+    "excess_risk": ("excess_risk", True),
+    "excess_risk_per_unit": ("excess_risk_per_unit", True),
+    "baseline_risk": ("baseline_risk", True),
+    "baseline_rate": ("baseline_rate", False),
+    "quantity": ("quantity_per_event", False),
 }
-"""An outcome's uncertain inputs (spec field -> word), in the order the table lists them."""
+"""An outcome's uncertain inputs (spec field -> word, and whether it is a share), in the order
+the table lists them."""
 
 
 def assumption_rows(spec: ModelSpec, fit_priors: Mapping | None, lang: str) -> list[Row]:
@@ -60,14 +61,16 @@ def prior_rows(given: Mapping, used: Mapping | None, lang: str) -> list[Row]:
     rows = []
     for name, prior in priors_.items():
         kwargs = ", ".join(
-            f"{k} {describe(as_dist(v), lang) if isinstance(v, int | float) else v}"
+            f"{labels.key_label('field', k, lang)} "
+            f"{describe(as_dist(v), lang) if isinstance(v, int | float) else v}"
             for k, v in prior.get("kwargs", {}).items()
         )
         default = w["assumption"] if name in given else w["prior_default"]
+        dist = labels.key_label("dist", str(prior.get("dist", "")).lower(), lang)
         rows.append(
             {
-                "name": f"{w['effect']}: {w['prior']} `{name}`",
-                "value": f"{prior.get('dist')}({kwargs})",
+                "name": f"{w['effect']}: {w['prior']}, {labels.key_label('prior', name, lang)}",
+                "value": f"{dist}, {kwargs}",
                 "source": str(prior.get("source", "")) or default,
             }
         )
@@ -79,8 +82,12 @@ def outcome_rows(spec: ModelSpec, outcome: Outcome, lang: str) -> list[Row]:
     w = WORDS[lang]
     name = getattr(outcome.label, lang) if outcome.label else outcome.name
     rows = [
-        {"name": f"{name}: {w[word]}", "value": describe(dist, lang), "source": w["assumption"]}
-        for key, word in OUTCOME_INPUTS.items()
+        {
+            "name": f"{name}: {w[word]}",
+            "value": describe(dist, lang, share=share),
+            "source": w["assumption"],
+        }
+        for key, (word, share) in OUTCOME_INPUTS.items()
         if (dist := getattr(outcome, key)) is not None
     ]
     cost, factor = spec.unit_cost(outcome)
@@ -97,7 +104,7 @@ def outcome_rows(spec: ModelSpec, outcome: Outcome, lang: str) -> list[Row]:
         *rows,
         {
             "name": f"{name}: {w['unit_cost'].format(price_year=price_year)}",
-            "value": describe(cost, lang, scale=factor),
+            "value": describe(cost, lang, scale=factor, unit=w["sek"]),
             "source": source,
         },
         {"name": f"{name}: {w['payers']}", "value": payers, "source": w["assumption"]},
@@ -110,11 +117,17 @@ def shared_rows(spec: ModelSpec, lang: str) -> list[Row]:
     s = spec.simulation
     shared = [(w["retention"], s.retention), (w["discount_rate"], s.discount_rate)]
     shared += [
-        (f"{w['haircut']}: {w.get(f'haircut_{k}', k.replace('_', ' '))}", getattr(s.haircuts, k))
+        (
+            f"{w['haircut']}: {labels.input_label(f'haircut_{k}', spec, lang)}",
+            getattr(s.haircuts, k),
+        )
         for k in type(s.haircuts).model_fields
     ]
     shared += [(f"{w['cashable']}: {scope_label(a, lang)}", d) for a, d in s.cashable.items()]
-    return [{"name": n, "value": describe(d, lang), "source": w["assumption"]} for n, d in shared]
+    return [
+        {"name": n, "value": describe(d, lang, share=True), "source": w["assumption"]}
+        for n, d in shared
+    ]
 
 
 def cost_rows(spec: ModelSpec, lang: str) -> list[Row]:
@@ -123,7 +136,9 @@ def cost_rows(spec: ModelSpec, lang: str) -> list[Row]:
     return [
         {
             "name": f"{w['costs']}: {scope_label(actor, lang)}",
-            "value": ", ".join(f"{w['year']} {y}: {describe(d, lang)}" for y, d in by_year.items()),
+            "value": ", ".join(
+                f"{w['year']} {y}: {describe(d, lang, unit=w['sek'])}" for y, d in by_year.items()
+            ),
             "source": w["assumption"],
         }
         for actor, by_year in spec.costs.items()

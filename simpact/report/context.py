@@ -11,12 +11,13 @@ import xarray as xr
 
 from simpact import plots
 from simpact.base import i18n
+from simpact.config import labels
 from simpact.config.spec import ModelSpec
 from simpact.decision.summary import Summary
 from simpact.report.assumptions import assumption_rows
 from simpact.report.formats import format_row
 from simpact.report.provenance import command, versions
-from simpact.report.tables import effect_table, key_rows, savings_table
+from simpact.report.tables import effect_table, fund_years, key_rows, savings_table
 from simpact.report.words import WORDS, scale_label, scope_label
 
 
@@ -32,14 +33,23 @@ def context(
         "converged": effect is None or effect["converged"],
         "figures": figures,
         "sentences": summary.text,
-        "key_rows": key_rows(summary.table, lang),
+        "key_rows": key_rows(summary.table, lang, fund_years(sim)),
+        "bcr_note": bcr_note(summary, lang),
         "effect": effect,
         **savings_section(sim, summary, lang),
         "fund": fund_section(sim, lang),
-        **sensitivity_section(sim, figures, lang),
+        **sensitivity_section(sim, figures, lang, spec),
         "assumptions": assumptions_section(sim, spec, lang),
         **reproducibility_section(sim, spec, lang),
     }
+
+
+def bcr_note(summary: Summary, lang: str) -> str | None:
+    """A note when the benefit–cost ratio's interval reaches below 0 (savings negative)."""
+    table = summary.table
+    if ("bcr", "total") not in table.index or not table.loc[("bcr", "total"), "lower"] < 0:
+        return None
+    return WORDS[lang]["bcr_negative"]
 
 
 def effect_section(sim: xr.DataTree, spec: ModelSpec | None, lang: str) -> dict | None:
@@ -47,7 +57,7 @@ def effect_section(sim: xr.DataTree, spec: ModelSpec | None, lang: str) -> dict 
     if not plots.has(sim, "fit/posterior"):
         return None
     fit = sim["fit"]
-    periods = (spec.effect.pre, spec.effect.post) if spec is not None else ("pre", "post")
+    periods = (WORDS[lang]["before"], WORDS[lang]["after"])
     num3 = lambda v: i18n.number(v, lang, digits=3)  # noqa: E731
     rows = [
         {
@@ -59,9 +69,9 @@ def effect_section(sim: xr.DataTree, spec: ModelSpec | None, lang: str) -> dict 
         for scale, r in effect_table(fit).iterrows()
     ]
     return {
-        "design": fit.attrs.get("design", ""),
-        "outcome": fit.attrs.get("outcome", ""),
-        "family": fit.attrs.get("family", ""),
+        "design": labels.key_label("design", str(fit.attrs.get("design", "")), lang),
+        "outcome": labels.effect_label(spec, str(fit.attrs.get("outcome", "")), lang),
+        "family": labels.key_label("family", str(fit.attrs.get("family", "")), lang),
         "cells": effect_cells(fit, periods, lang),
         "rows": rows,
         "diagnostics": diagnostics_words(fit, lang),
@@ -160,7 +170,7 @@ def fund_section(sim: xr.DataTree, lang: str) -> dict | None:
         for y in fund["year"].values
         if float(due.sel(year=y)) > 0
     )
-    grant = msek(float(fund["frame_grant"].sum())) if "frame_grant" in fund else "–"
+    grant = float(fund["frame_grant"].sum()) if "frame_grant" in fund else 0.0
     external = (
         msek(float((fund["external_benefits"] * disc).sum("year").mean()))
         if "external_benefits" in fund
@@ -171,21 +181,26 @@ def fund_section(sim: xr.DataTree, lang: str) -> dict | None:
             principal=msek(float(fund["principal"])),
             schedule=schedule,
             actors=", ".join(scope_label(a, lang) for a in fund.attrs.get("repaying_actors", [])),
-            rule=fund.attrs.get("rule", ""),
+            rule=labels.key_label("rule", str(fund.attrs.get("rule", "")), lang),
             horizon=fund.attrs.get("horizon", ""),
         ),
-        "frame": w["frame_text"].format(grant=grant, external=external),
+        "frame": w["frame_text"].format(grant=msek(grant), external=external)
+        if grant > 0
+        else w["frame_none"].format(external=external),
     }
 
 
-def sensitivity_section(sim: xr.DataTree, figures: set[str], lang: str) -> dict:
+def sensitivity_section(
+    sim: xr.DataTree, figures: set[str], lang: str, spec: ModelSpec | None = None
+) -> dict:
     """EVPPI per input and EVPI, from the tree's ``decision`` group; shown with its figures."""
     evppi_rows, evpi = [], None
     msek2 = lambda v: i18n.msek(v, lang, digits=2)  # noqa: E731
     if plots.has(sim, "decision", "evppi"):
         ev = sim["decision/evppi"].to_pandas().sort_values(ascending=False)
         evppi_rows = [
-            {"name": i18n.input_name(str(k), lang), "value": msek2(float(v))} for k, v in ev.items()
+            {"name": labels.input_label(str(k), spec, lang), "value": msek2(float(v))}
+            for k, v in ev.items()
         ]
         if "evpi" in sim["decision"].data_vars:
             evpi = msek2(float(sim["decision/evpi"]))

@@ -69,19 +69,55 @@ def png(fig) -> bytes:
     return buf.getvalue()
 
 
-def render_html(text_md: str, figures: dict[str, bytes], *, lang: str = "en") -> str:
-    """A self-contained HTML page from the Markdown report, with figures as data URIs.
+def svg(fig) -> str:
+    """A figure as SVG markup whose text stays text (``svg.fonttype = "none"``: searchable,
+    selectable and read by screen readers), without the XML prolog, to embed in HTML."""
+    import matplotlib
+
+    buf = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "simpact"}):
+        fig.savefig(buf, format="svg", bbox_inches="tight")
+    text = buf.getvalue()
+    return text[text.index("<svg") :]
+
+
+IMG = re.compile(r'<img alt="(?P<alt>[^"]*)" src="figures/(?P<name>[\w-]+)\.png" ?/?>')
+"""A figure as the Markdown renderer writes it."""
+
+
+def render_html(
+    text_md: str,
+    figures: dict[str, bytes],
+    *,
+    lang: str = "en",
+    svgs: dict[str, str] | None = None,
+) -> str:
+    """A self-contained HTML page from the Markdown report: a figure in ``svgs`` is embedded
+    as SVG (its text kept as text, its alt text as the figure's label), any other as a PNG
+    data URI.
 
     Examples
     --------
     >>> page = render_html("# Title" + chr(10) * 2 + "![a figure](figures/x.png)", {"x": b"PNG"})
     >>> 'src="data:image/png;base64,UE5H"' in page, "<title>Title</title>" in page
     (True, True)
+    >>> page = render_html("![a figure](figures/x.png)", {}, svgs={"x": "<svg></svg>"})
+    >>> '<figure role="img" aria-label="a figure"><svg></svg></figure>' in page
+    True
     """
     body = markdown.markdown(text_md, extensions=["tables"])
-    for name, data in figures.items():
-        uri = "data:image/png;base64," + base64.b64encode(data).decode()
-        body = body.replace(f'src="figures/{name}.png"', f'src="{uri}"')
+    svgs = svgs or {}
+
+    def embed(m: re.Match) -> str:
+        name, alt = m["name"], m["alt"]
+        if name in svgs:
+            return f'<figure role="img" aria-label="{alt}">{svgs[name]}</figure>'
+        if name in figures:
+            uri = "data:image/png;base64," + base64.b64encode(figures[name]).decode()
+            return f'<img alt="{alt}" src="{uri}" />'
+        return m.group(0)
+
+    body = IMG.sub(embed, body)
     title = re.sub(r"<[^>]+>", "", body.split("</h1>")[0]) if "</h1>" in body else "simpact"
     page = TEMPLATES.get_template("report.html.j2")
     return page.render(lang=lang, title=title.strip(), body=body)

@@ -1,19 +1,18 @@
 """The report's tables: the key rows of the summary, the effect (:func:`effect_table`), the
 savings per year (:func:`savings_table`) and the sampler's diagnostics
-(:func:`diagnostics_table`), gathered by :func:`tables` and written by :func:`write_tables`.
+(:func:`diagnostics_table`), gathered by :func:`tables` (written for spreadsheets and scripts by
+:mod:`simpact.report.spreadsheets`).
 
 Every number in the report's text is read from one of these tables.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from simpact.base import i18n, scales, storage
+from simpact.base import i18n, scales
 from simpact.base.constants import CI_PROB
 from simpact.decision.summary import Summary
 from simpact.report.formats import format_row
@@ -23,7 +22,6 @@ KEY_METRICS = (
     "npv",
     "p_npv_positive",
     "bcr",
-    "p_payback",
     "payback_year",
     "p_breakeven_4y",
     "p_full_on_schedule",
@@ -35,8 +33,9 @@ KEY_METRICS = (
 )
 """The summary's headline rows, in the order the report's key table shows them."""
 
-YEAR_EVENT = {"payback_year": "p_payback", "repayment_year": "p_full_by_horizon"}
-"""Year metrics and the probability that their event happens within the horizon at all."""
+YEAR_EVENT = {"payback_year": "p_npv_positive", "repayment_year": "p_full_by_horizon"}
+"""Year metrics and the probability that their event happens within the horizon at all (an
+investment pays back within the horizon exactly when its NPV is positive)."""
 
 
 def key_row(table: pd.DataFrame, metric: str, scope: str, lang: str) -> dict[str, str]:
@@ -46,7 +45,7 @@ def key_row(table: pd.DataFrame, metric: str, scope: str, lang: str) -> dict[str
     Examples
     --------
     >>> index = pd.MultiIndex.from_tuples(
-    ...     [("payback_year", "total"), ("p_payback", "total")], names=["metric", "scope"])
+    ...     [("payback_year", "total"), ("p_npv_positive", "total")], names=["metric", "scope"])
     >>> t = pd.DataFrame({"mean": [6.2, 0.4], "lower": [4, 0.38], "upper": [9, 0.42],
     ...                   "median": [np.nan, np.nan], "units": ["project year", "1"]}, index)
     >>> key_row(t, "payback_year", "total", "en")
@@ -55,6 +54,10 @@ def key_row(table: pd.DataFrame, metric: str, scope: str, lang: str) -> dict[str
     row = table.loc[(metric, scope)]
     if metric not in YEAR_EVENT:
         return format_row(row, lang)
+    if pd.isna(row["mean"]) and pd.isna(row.get("median", np.nan)) and pd.isna(row["lower"]):
+        undefined = (YEAR_EVENT[metric], scope) not in table.index
+        if undefined or pd.isna(table.loc[(YEAR_EVENT[metric], scope), "mean"]):
+            return {"mean": "–", "interval": "–", "mcse": "–"}
     event = (YEAR_EVENT[metric], scope)
     p_event = table.loc[event, "mean"] if event in table.index else 0.0
     median = row.get("median", np.nan)
@@ -66,11 +69,16 @@ def key_row(table: pd.DataFrame, metric: str, scope: str, lang: str) -> dict[str
     }
 
 
-def key_rows(table: pd.DataFrame, lang: str) -> list[dict[str, str]]:
-    """The key table: each of :data:`KEY_METRICS` for all actors and for the fund part."""
+def key_rows(
+    table: pd.DataFrame, lang: str, years: dict[str, int] | None = None
+) -> list[dict[str, str]]:
+    """The key table: each of :data:`KEY_METRICS` for all actors and for the fund part.
+
+    ``years`` fills the years the fund's rows are read at (``schedule``: the last instalment,
+    ``horizon``: the last year arrears are repaid), so each row says by which year."""
     return [
         {
-            "label": i18n.WORDS[lang].get(metric, metric),
+            "label": row_label(metric, lang, years),
             "scope": scope_label(scope, lang),
             **key_row(table, metric, scope, lang),
         }
@@ -78,6 +86,31 @@ def key_rows(table: pd.DataFrame, lang: str) -> list[dict[str, str]]:
         for scope in ("total", "fund")
         if (metric, scope) in table.index
     ]
+
+
+def row_label(metric: str, lang: str, years: dict[str, int] | None = None) -> str:
+    """A summary row's metric in words, with the years it is read at.
+
+    Examples
+    --------
+    >>> row_label("p_full_by_horizon", "en", {"schedule": 6, "horizon": 10})
+    'P(full repayment by year 10)'
+    """
+    word = i18n.WORDS[lang].get(metric, metric.replace("_", " "))
+    years = years or {}
+    return word.format(schedule=years.get("schedule", "–"), horizon=years.get("horizon", "–"))
+
+
+def fund_years(sim: xr.DataTree) -> dict[str, int]:
+    """The years the fund's rows are read at: the last instalment and the horizon."""
+    if "fund" not in sim.children:
+        return {}
+    attrs = sim["fund"].attrs
+    return {
+        k: int(attrs[a])
+        for k, a in (("schedule", "last_instalment_year"), ("horizon", "horizon"))
+        if a in attrs
+    }
 
 
 def effect_table(fit: xr.DataTree) -> pd.DataFrame:
@@ -180,29 +213,3 @@ def tables(sim: xr.DataTree, summary: Summary) -> dict[str, pd.DataFrame]:
         out["effect"] = effect_table(sim["fit"])
         out["diagnostics"] = diagnostics_table(sim["fit"])
     return out
-
-
-def write_tables(
-    frames: dict[str, pd.DataFrame], out: str | Path, *, xlsx: str = "summary.xlsx"
-) -> dict[str, Path]:
-    """Write each table as ``<name>.csv`` and all of them as sheets of one ``.xlsx``, atomically.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> paths = write_tables({"t": pd.DataFrame({"a": [1.5]})}, tempfile.mkdtemp())
-    >>> sorted(paths)
-    ['t', 'xlsx']
-    """
-    out = Path(out)
-    files = {}
-    for name, frame in frames.items():
-        with storage.atomic_path(out / f"{name}.csv") as tmp:
-            frame.to_csv(tmp)
-        files[name] = out / f"{name}.csv"
-    with storage.atomic_path(out / xlsx) as tmp:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            for name, frame in frames.items():
-                frame.to_excel(writer, sheet_name=name[:31], merge_cells=False)
-    files["xlsx"] = out / xlsx
-    return files

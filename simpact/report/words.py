@@ -15,7 +15,7 @@ WORDS = {
         "quantity": "Quantity",
         "scope": "For",
         "estimate": "Estimate",
-        "interval": "90 % interval",
+        "interval": "90% interval",
         "mcse": "MC error",
         "effect": "The effect",
         "group": "Group",
@@ -27,12 +27,12 @@ WORDS = {
         "mean": "Mean",
         "p_better": "P(better)",
         "effect_design": (
-            "Design: {design_name} (`{design}`, {family} model of `{outcome}`), treated against "
-            "comparison."
+            "Design: {design}, a {family} of {outcome}, the treated group against a comparison "
+            "group."
         ),
         "effect_data": "The data, by group and period:",
         "effect_estimate": (
-            "The estimated effect (posterior mean, 90 % interval, and the probability that the "
+            "The estimated effect (posterior mean, 90% interval, and the probability that the "
             "effect goes in the hoped-for direction):"
         ),
         "diagnostics": (
@@ -69,12 +69,18 @@ WORDS = {
         "fund": "The fund (dubbelmodell) and repayment",
         "fund_text": (
             "The project draws {principal} from the fund part, due {schedule}, repaid by "
-            "{actors} under the rule `{rule}` (arrears until year {horizon})."
+            "{actors} under the rule \u201c{rule}\u201d (arrears until year {horizon})."
         ),
         "frame_text": (
             "Frame-grant part: {grant} granted; savings landing outside the municipality "
             "(present value) {external}."
         ),
+        "frame_none": (
+            "The project has no frame grant; savings landing outside the municipality (present "
+            "value): {external}."
+        ),
+        "before": "before",
+        "after": "after",
         "repay_alt": "Repayment: probability of full repayment by year and repaid share",
         "balance_alt": "The fund part's balance over time",
         "sensitivity": "Sensitivity and the value of further evaluation",
@@ -123,12 +129,12 @@ WORDS = {
             "numbers as findings."
         ),
         "comparison": "comparison",
-        "design_did": "difference in differences",
-        "haircut_deadweight": "deadweight",
-        "haircut_attribution": "attribution",
-        "haircut_displacement": "displacement",
-        "haircut_optimism_bias": "optimism bias",
         "treated": "treated",
+        "sek": "SEK",
+        "bcr_negative": (
+            "A benefit–cost ratio below 0 means that the savings are negative: the "
+            "intervention adds costs for the actors rather than saving them."
+        ),
     },
     "sv": {
         "never": "inte inom horisonten",
@@ -137,7 +143,7 @@ WORDS = {
         "quantity": "Storhet",
         "scope": "För",
         "estimate": "Skattning",
-        "interval": "90 % intervall",
+        "interval": "90 %-intervall",
         "mcse": "MC-fel",
         "effect": "Effekten",
         "group": "Grupp",
@@ -149,12 +155,11 @@ WORDS = {
         "mean": "Medel",
         "p_better": "P(bättre)",
         "effect_design": (
-            "Design: {design_name} (`{design}`, {family}-modell av `{outcome}`), insatsgrupp mot "
-            "jämförelsegrupp."
+            "Design: {design}, en {family} av {outcome}, insatsgruppen mot en jämförelsegrupp."
         ),
         "effect_data": "Data per grupp och period:",
         "effect_estimate": (
-            "Den skattade effekten (posteriori-medelvärde, 90 % intervall och sannolikheten att "
+            "Den skattade effekten (posteriori-medelvärde, 90 %-intervall och sannolikheten att "
             "effekten går åt önskat håll):"
         ),
         "diagnostics": (
@@ -192,11 +197,16 @@ WORDS = {
         "fund": "Fonden (dubbelmodellen) och återbetalning",
         "fund_text": (
             "Projektet tar {principal} ur fonddelen, att återbetala {schedule}, av "
-            "{actors} enligt regeln `{rule}` (eftersläpning till och med år {horizon})."
+            "{actors} enligt regeln \u201d{rule}\u201d (eftersläpning till och med år {horizon})."
         ),
         "frame_text": (
             "Ramdelen: {grant} beviljat; besparingar utanför kommunen (nuvärde) {external}."
         ),
+        "frame_none": (
+            "Projektet har inget rambidrag; besparingar utanför kommunen (nuvärde): {external}."
+        ),
+        "before": "före",
+        "after": "efter",
         "repay_alt": (
             "Återbetalning: sannolikhet för full återbetalning per år och återbetald andel"
         ),
@@ -247,12 +257,12 @@ WORDS = {
             "siffrorna som resultat."
         ),
         "comparison": "jämförelse",
-        "design_did": "skillnad i skillnader",
-        "haircut_deadweight": "dödviktsförlust",
-        "haircut_attribution": "andel som tillskrivs andra",
-        "haircut_displacement": "undanträngning",
-        "haircut_optimism_bias": "optimismjustering",
         "treated": "insats",
+        "sek": "kr",
+        "bcr_negative": (
+            "En nytto–kostnadskvot under 0 betyder att besparingarna är negativa: insatsen "
+            "ökar aktörernas kostnader i stället för att minska dem."
+        ),
     },
 }
 """Report words by language (figure words are in :data:`simpact.plots.LABELS`)."""

@@ -11,8 +11,10 @@ from simpact.base import i18n, storage
 from simpact.config.loading import spec_of
 from simpact.config.spec import ModelSpec
 from simpact.decision.summary import Summary
-from simpact.report.render import png, render_html, render_markdown
-from simpact.report.tables import tables, write_tables
+from simpact.report.render import png, render_html, render_markdown, svg
+from simpact.report.spreadsheets import readable, write_json, write_tables
+from simpact.report.tables import fund_years, tables
+from simpact.report.word import write_docx
 
 
 def write_report(
@@ -24,7 +26,7 @@ def write_report(
     save_results: bool = True,
     spec: ModelSpec | None = None,
 ) -> dict[str, Path]:
-    """Write results, tables, figures and the report (Markdown + HTML) into ``out``.
+    """Write results, tables, figures and the report (Markdown, HTML, Word) into ``out``.
 
     Parameters
     ----------
@@ -45,7 +47,7 @@ def write_report(
     -------
     dict
         Paths written, by kind: ``results``, ``summary`` (CSV), ``savings``, ``effect``,
-        ``diagnostics``, ``xlsx``, ``markdown``, ``html`` and one per figure.
+        ``diagnostics``, ``xlsx``, ``json``, ``markdown``, ``html``, ``docx`` and one per figure.
 
     Examples
     --------
@@ -64,14 +66,20 @@ def write_report(
     if summary.analysis.data_vars and "decision" not in sim.children:
         sim = sim.copy()
         sim["decision"] = summary.analysis  # the decision stage's output, saved with the rest
-    figures = {name: png(fig) for name, fig in plots.make_figures(sim, summary, lang=lang).items()}
+    made = plots.make_figures(sim, summary, lang=lang)
+    figures = {name: png(fig) for name, fig in made.items()}
+    svgs = {name: svg(fig) for name, fig in made.items()}
     text_md = render_markdown(sim, summary, lang=lang, figures=set(figures), spec=spec)
     files = {"results": storage.save(sim, out / "results.nc")} if save_results else {}
-    files.update(write_tables(tables(sim, summary), out))
+    frames = readable(tables(sim, summary), lang, years=fund_years(sim), spec=spec)
+    files.update(write_tables(frames, out, lang=lang))
+    files["json"] = write_json(summary.table, out / "summary.json", lang=lang)
     for name, data in figures.items():
         files[name] = _write(out / "figures" / f"{name}.png", data)
     files["markdown"] = _write(out / "report.md", text_md)
-    files["html"] = _write(out / "report.html", render_html(text_md, figures, lang=lang))
+    html = render_html(text_md, figures, lang=lang, svgs=svgs)
+    files["html"] = _write(out / "report.html", html)
+    files["docx"] = write_docx(text_md, figures, out / "report.docx")
     return files
 
 
