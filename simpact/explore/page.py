@@ -41,6 +41,11 @@ from simpact.plots.from_results import FIGURES
 FIGURE_NAMES = ("fan_chart", "fund_balance", "repayment")
 
 
+def css_name(key: str) -> str:
+    """A knob's key as a CSS class name (``simulation.cashable.x`` -> ``simulation-cashable-x``)."""
+    return key.replace(".", "-")
+
+
 class Controls:
     """The input widgets of one scenario's knobs, and the scenario they describe."""
 
@@ -57,6 +62,7 @@ class Controls:
             f" ({word(knob.units, self.lang)})" if knob.units else ""
         )
         value = resolved(self.raw, knob)
+        css = [f"knob-{css_name(knob.key)}"]
         if knob.kind == "uncertain":
             centre, spread = centre_spread(value)
             marked = f"{word('spec_value', self.lang)}: {centre:g} ± {spread:g}"
@@ -65,33 +71,37 @@ class Controls:
                     name=f"{label} — {word('centre', self.lang)}",
                     value=centre,
                     format="0[.]000000",
-                    width=260,
+                    width=520,
+                    css_classes=[f"{css[0]}-centre"],
                 ),
                 pn.widgets.FloatInput(
                     name=f"{word('spread', self.lang)} ({marked})",
                     value=spread,
                     start=0,
                     format="0[.]000000",
-                    width=260,
+                    width=520,
+                    css_classes=[f"{css[0]}-spread"],
                 ),
             ]
         if knob.kind == "choice":
-            return [pn.widgets.Select(name=label, options=list(knob.choices), value=value)]
+            return [
+                pn.widgets.Select(
+                    name=label, options=list(knob.choices), value=value, css_classes=css
+                )
+            ]
         if knob.path == ("fund", "repayment"):
-            return [pn.widgets.TextInput(name=label, value=schedule_text(value))]
+            return [pn.widgets.TextInput(name=label, value=schedule_text(value), css_classes=css)]
         if knob.path == ("fund", "horizon"):
-            return [pn.widgets.IntInput(name=label, value=int(value or 0), start=1)]
-        return [pn.widgets.FloatInput(name=label, value=float(value), start=0)]
+            return [
+                pn.widgets.IntInput(name=label, value=int(value or 0), start=1, css_classes=css)
+            ]
+        return [pn.widgets.FloatInput(name=label, value=float(value), start=0, css_classes=css)]
 
     def all_widgets(self) -> list:
         return [w for _, ws in self.widgets.values() for w in ws]
 
     def group(self, name: str) -> list:
-        return [
-            pn.Row(*ws) if len(ws) > 1 else ws[0]
-            for knob, ws in self.widgets.values()
-            if knob.group == name
-        ]
+        return [w for knob, ws in self.widgets.values() if knob.group == name for w in ws]
 
     def scenario(self, name: str = "current") -> Scenario:
         """The scenario the widgets show."""
