@@ -45,7 +45,8 @@ METRIC = """
 const key = arguments[0];
 function find(n) {
   if (n.shadowRoot) { const r = find(n.shadowRoot); if (r) return r; }
-  if (n.querySelector) { const q = n.querySelector('[data-metric="' + key + '"]'); if (q) return q; }
+  const q = n.querySelector ? n.querySelector('[data-metric="' + key + '"]') : null;
+  if (q) return q;
   for (const c of n.children || []) { const r = find(c); if (r) return r; }
   return null;
 }
