@@ -169,3 +169,19 @@ def test_parse_schedule_and_projects():
 
     assert parse_schedule(schedule_text({"5": 0.5, "6": 0.5})) == {"5": 0.5, "6": 0.5}
     assert parse_projects("a.nc\nb.toml: 4") == [("a.nc", 1), ("b.toml", 4)]
+
+
+def test_explore_command_stops_on_a_missing_or_wrong_file(tmp_path, capsys):
+    for target in (tmp_path / "missing.nc", tmp_path / "empty.nc"):
+        if target.name == "empty.nc":
+            storage.save(_empty_tree(), target)
+        with pytest.raises(SystemExit) as exc:
+            cli.main(["explore", str(target), "--no-browser"])
+        err = capsys.readouterr().err
+        assert exc.value.code == 2 and err.startswith("simpact: error: ")
+
+
+def _empty_tree():
+    import xarray as xr
+
+    return xr.DataTree(xr.Dataset({"x": ("year", [1.0])}))

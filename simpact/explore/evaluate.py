@@ -133,7 +133,9 @@ def shown_summary(sim: xr.DataTree, lang: str = "en") -> Summary:
     fund = sim["fund"].to_dataset()
     by_actor = npv(pv)
     total = by_actor.sum("actor").assign_attrs(units=pv.attrs["units"])
-    rows = npv_rows(by_actor, total) | fund_rows(fund, total.attrs["units"])
+    # the fund's per-draw rows; its per-year "repaid by year" rows are not shown, so no years
+    per_draw = fund.isel(year=slice(0, 0))
+    rows = npv_rows(by_actor, total) | fund_rows(per_draw, total.attrs["units"])
     draws = xr.Dataset(
         {
             "npv": xr.concat([by_actor, total.expand_dims(actor=["total"])], "actor"),

@@ -24,6 +24,7 @@ matplotlib.use("Agg")
 import panel as pn
 import xarray as xr
 
+from simpact.base.errors import SimpactError
 from simpact.explore.display import readout_html
 from simpact.explore.evaluate import compare, evaluate
 from simpact.explore.knobs import Knob, centre_spread, move, resolved
@@ -166,7 +167,7 @@ class Explorer:
         scenario = self.controls.scenario()
         try:
             ev = evaluate(scenario, self.posterior, lang=self.lang)
-        except Exception as exc:  # a bad input: say so on the page, keep the last numbers
+        except (SimpactError, ValueError) as exc:  # a bad input: say so, keep the last numbers
             self.status.object = f"**{type(exc).__name__}**: {exc}"
             return
         self.current = ev
