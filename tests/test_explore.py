@@ -185,3 +185,8 @@ def _empty_tree():
     import xarray as xr
 
     return xr.DataTree(xr.Dataset({"x": ("year", [1.0])}))
+
+
+def test_fund_designer_loads_a_spec_by_appraising_it():
+    entry = designer.load_entry("nata", start=2, seed=3)
+    assert entry.start == 2 and entry.scenario.seed == 3 and entry.posterior is not None

@@ -67,3 +67,9 @@ def test_kept_scenarios_are_compared_side_by_side(page):
     explorer.name.value = "strikt"
     explorer.keep()
     assert list(explorer.table.object.columns) == ["base", "strikt"]
+
+
+def test_a_scenario_exports_as_a_report(page):
+    _, explorer = page
+    html = explorer._report().getvalue().decode()
+    assert html.lstrip().lower().startswith("<!doctype html") and "MSEK" in html
