@@ -48,13 +48,11 @@ def test_three_point_keeps_its_shape_when_moved():
 
 @pytest.fixture(scope="module")
 def appraisal(tmp_path_factory):
-    """``simpact run nata --seed SEED`` (mock fit), saved as a results file."""
-    out = tmp_path_factory.mktemp("explore")
-    with pytest.raises(SystemExit) as exc:
-        cli.main(["run", "nata", "--out", str(out), "--seed", str(SEED), "--quiet"])
-    assert exc.value.code == 0
-    tree = storage.load(out / "results.nc")
-    return out / "results.nc", tree, explore.Scenario.from_results(tree)
+    """``simpact run nata --seed SEED`` (mock fit): its results tree, saved as a results file."""
+    path = tmp_path_factory.mktemp("explore") / "results.nc"
+    storage.save(sp.run("nata", random_seed=SEED).sim, path)
+    tree = storage.load(path)
+    return path, tree, explore.Scenario.from_results(tree)
 
 
 def moved(scenario: explore.Scenario) -> explore.Scenario:
