@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> None:
 
 def _run(argv: list[str] | None) -> None:
     from simpact.base.errors import SimpactError
-    from simpact.cli import commands, new  # noqa: F401 (registers the commands on the app)
+    from simpact.cli import commands, explore, new  # noqa: F401 (registers the commands)
     from simpact.cli.app import app, err
 
     try:  # typer >= 0.16 vendors click
