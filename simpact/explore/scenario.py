@@ -214,16 +214,7 @@ def knobs_of(raw: Mapping[str, Any]) -> list[Knob]:
                 default=0.0,
             )
         )
-    for year in raw.get("cohort", {}).get("intake", {}):
-        knobs.append(
-            Knob(
-                ("cohort", "intake", year),
-                "number",
-                "assumptions",
-                _label("intake", f" {year}"),
-                "persons",
-            )
-        )
+    knobs += _intake_knobs(raw)
     knobs += _outcome_knobs(raw)
     knobs += _fund_knobs(raw)
     knobs.append(
@@ -238,6 +229,19 @@ def knobs_of(raw: Mapping[str, Any]) -> list[Knob]:
         )
     )
     return knobs
+
+
+def _intake_knobs(raw: Mapping[str, Any]) -> list[Knob]:
+    return [
+        Knob(
+            ("cohort", "intake", year),
+            "number",
+            "assumptions",
+            _label("intake", f" {year}"),
+            "persons",
+        )
+        for year in raw.get("cohort", {}).get("intake", {})
+    ]
 
 
 def _outcome_knobs(raw: Mapping[str, Any]) -> list[Knob]:
