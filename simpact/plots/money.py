@@ -116,7 +116,7 @@ def npv_distribution(
     Examples
     --------
     >>> fig = npv_distribution(np.array([-2e6, -1e6, 1e6, 3e6]), price_year=2023)
-    >>> "50 %" in fig.axes[0].get_title()
+    >>> "50%" in fig.axes[0].get_title()
     True
     """
     w = words(lang)
