@@ -145,4 +145,6 @@ def fit_effects(
     except SpecError as exc:
         raise type(exc)(exc.message, source=exc.source or spec.source, field=exc.field) from None
     prov.write(fit.tree)
+    if data.attrs.get("warnings"):
+        fit.tree.attrs["data_warnings"] = list(data.attrs["warnings"])
     return fit.tree

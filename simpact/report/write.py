@@ -7,7 +7,7 @@ from pathlib import Path
 import xarray as xr
 
 from simpact import plots
-from simpact.base import i18n, storage
+from simpact.base import folders, i18n, storage
 from simpact.config.loading import spec_of
 from simpact.config.spec import ModelSpec
 from simpact.decision.summary import Summary
@@ -33,7 +33,8 @@ def write_report(
     summary
         The :class:`~simpact.decision.Summary` from :func:`simpact.summarize`.
     out
-        Folder to write into (created if needed).
+        Folder to write into: built as a temporary sibling and swapped in whole, so it ends
+        holding exactly this report's files (an earlier run's go), or, on failure, is untouched.
     lang
         ``"en"`` or ``"sv"``; defaults to the summary's language.
     save_results
@@ -59,20 +60,22 @@ def write_report(
     """
     lang = i18n.check_lang(lang or summary.lang)
     spec = spec if spec is not None else spec_of(sim)
-    out = Path(out)
-    (out / "figures").mkdir(parents=True, exist_ok=True)
     if summary.analysis.data_vars and "decision" not in sim.children:
         sim = sim.copy()
         sim["decision"] = summary.analysis  # the decision stage's output, saved with the rest
     figures = {name: png(fig) for name, fig in plots.make_figures(sim, summary, lang=lang).items()}
     text_md = render_markdown(sim, summary, lang=lang, figures=set(figures), spec=spec)
-    files = {"results": storage.save(sim, out / "results.nc")} if save_results else {}
-    files.update(write_tables(tables(sim, summary), out))
-    for name, data in figures.items():
-        files[name] = _write(out / "figures" / f"{name}.png", data)
-    files["markdown"] = _write(out / "report.md", text_md)
-    files["html"] = _write(out / "report.html", render_html(text_md, figures, lang=lang))
-    return files
+    html = render_html(text_md, figures, lang=lang)
+    with folders.staged(out) as tmp:  # swapped in whole on success, removed on failure
+        (tmp / "figures").mkdir(mode=folders.folder_mode())
+        files = {"results": storage.save(sim, tmp / "results.nc")} if save_results else {}
+        files.update(write_tables(tables(sim, summary), tmp))
+        for name, data in figures.items():
+            files[name] = _write(tmp / "figures" / f"{name}.png", data)
+        files["markdown"] = _write(tmp / "report.md", text_md)
+        files["html"] = _write(tmp / "report.html", html)
+    target = Path(out)
+    return {kind: target / path.relative_to(tmp) for kind, path in files.items()}
 
 
 def _write(path: Path, content: str | bytes) -> Path:
