@@ -27,7 +27,7 @@ from simpact.config.spec import ModelSpec
 from simpact.data.reading import load_followup
 from simpact.decision.honesty import check_draws, draws_warning
 from simpact.decision.summary import Summary, summarize
-from simpact.effects import fit_effects
+from simpact.effects import check_effect_model, fit_effects
 from simpact.fund.ledger import apply_fund
 from simpact.simulation import simulate_cashflows
 from simpact.simulation.memory import check_memory
@@ -199,6 +199,8 @@ def run(
     with folders.claim(out) if out is not None else nullcontext():  # before any long work
         with stage("read"):
             spec = load_model(model)
+            if posterior is None:
+                check_effect_model(spec)
             planned = iterations(spec, posterior, draws)
             check_draws(planned, source="--draws" if draws is not None else spec.source)
             check_memory(spec, planned)

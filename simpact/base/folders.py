@@ -19,7 +19,7 @@ Examples
 >>> with staged(out) as tmp:
 ...     _ = (tmp / "report.md").write_text("hello")
 >>> sorted(p.name for p in out.iterdir())
-['.simpact', 'report.md']
+['report.md']
 """
 
 from __future__ import annotations
@@ -33,12 +33,18 @@ from pathlib import Path
 
 from simpact.base.errors import SimpactError
 
-MARKER = ".simpact"
-"""The file every output folder carries: a folder with it may be replaced by a new run."""
-
-OWN_NAMES = {"results.nc", "posterior.nc", "report.md", "report.html", "figures", MARKER}
-OWN_SUFFIXES = {".csv", ".xlsx"}
-"""What an output folder of an earlier simpact version (without the marker) holds."""
+OWN_NAMES = {
+    "results.nc",
+    "posterior.nc",
+    "report.md",
+    "report.html",
+    "figures",
+    *(f"{table}.csv" for table in ("summary", "savings", "effect", "diagnostics")),
+    "summary.xlsx",
+    "diagnostics.xlsx",
+}
+"""What simpact writes into an output folder (``figures/`` holds only ``.png`` files): a folder
+holding anything else is not replaced, so a user's own file is never swept away."""
 
 _HELD: set[Path] = set()
 
@@ -73,10 +79,11 @@ def check_target(target: str | Path) -> Path:
     for probe in (existing, target) if target.is_dir() else (existing,):
         if not os.access(probe, os.W_OK | os.X_OK) or not _can_create(probe):
             raise SimpactError(f"cannot write here: {probe} is not writable", source=target)
-    if target.is_dir() and not replaceable(target):
+    stranger = foreign(target) if target.is_dir() else None
+    if stranger is not None:
         raise SimpactError(
-            "the output folder holds files simpact did not write (it would replace them); "
-            "choose a new or empty folder",
+            f"the output folder holds files simpact did not write ({stranger.name}); a run "
+            "replaces the whole folder, so choose a new or empty one",
             source=target,
         )
     return target
@@ -90,14 +97,18 @@ def _can_create(folder: Path) -> bool:
     return True
 
 
-def replaceable(folder: Path) -> bool:
-    """Whether a new run may replace ``folder``: empty, marked, or an earlier run's files only."""
-    entries = list(folder.iterdir())
-    if (folder / MARKER).is_file() or not entries:
-        return True
-    return all(e.name in OWN_NAMES or e.suffix.lower() in OWN_SUFFIXES for e in entries) and any(
-        e.name in ("results.nc", "posterior.nc") for e in entries
-    )
+def foreign(folder: Path) -> Path | None:
+    """The first file in ``folder`` that simpact did not write (``None``: it may be replaced)."""
+    for entry in sorted(folder.iterdir()):
+        if entry.name not in OWN_NAMES:
+            return entry
+        if entry.name == "figures":
+            if not entry.is_dir():
+                return entry
+            for figure in sorted(entry.iterdir()):
+                if figure.suffix != ".png" or not figure.is_file():
+                    return figure
+    return None
 
 
 @contextmanager
@@ -164,8 +175,6 @@ def staged(target: str | Path) -> Iterator[Path]:
         try:
             tmp.chmod(folder_mode())
             yield tmp
-            (tmp / MARKER).write_text("written by simpact; the next run may replace it\n")
-            (tmp / MARKER).chmod(file_mode())
             _swap(tmp, target)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -267,9 +267,9 @@ def warnings_for(df: pd.DataFrame, effect: EffectSpec) -> list[str]:
         treated = values[pd.to_numeric(df[effect.group], errors="coerce") == 1]
         if len(treated) > 1 and treated.nunique() == 1:
             found.append(
-                f"treated-no-variation: {effect.outcome} is {treated.tolist()[0]!r} for every treated "
-                f"unit ({effect.group} == 1); the effect rests on the prior and the comparison "
-                "group"
+                f"treated-no-variation: {effect.outcome} is {treated.tolist()[0]!r} for every "
+                f"treated unit ({effect.group} == 1); the effect rests on the prior and the "
+                "comparison group"
             )
     rate = None
     if effect.family == "bernoulli":
