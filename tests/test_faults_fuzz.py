@@ -141,7 +141,7 @@ def no_fit(monkeypatch):
 
 
 FUZZ = settings(
-    max_examples=40,
+    max_examples=50,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
