@@ -17,17 +17,20 @@ from pathlib import Path
 import pandas as pd
 import xarray as xr
 
-from simpact.base import rng
+from simpact.base import folders, rng
 from simpact.base.constants import DEFAULT_SEED
-from simpact.base.provenance import Provenance
+from simpact.base.errors import SpecError
+from simpact.base.provenance import Provenance, model_mismatch
 from simpact.config.loading import load_model
 from simpact.config.priors import priors_sha256
 from simpact.config.spec import ModelSpec
 from simpact.data.reading import load_followup
+from simpact.decision.honesty import check_draws, draws_warning
 from simpact.decision.summary import Summary, summarize
-from simpact.effects import fit_effects
+from simpact.effects import check_effect_model, fit_effects
 from simpact.fund.ledger import apply_fund
 from simpact.simulation import simulate_cashflows
+from simpact.simulation.memory import check_memory
 
 
 def simulate(
@@ -70,12 +73,66 @@ def simulate(
         data_synthetic=spec.data.synthetic,
         priors_sha256=priors_sha256(),
     )
+    check_memory(spec, iterations(spec, posterior, draws))
     sim = simulate_cashflows(spec, posterior, random_seed=seq, draws=draws)
     sim = apply_fund(sim, spec.fund, horizon=spec.fund_horizon)
     if posterior is not None:
         sim["fit"] = posterior
     prov.write(sim)
+    notes = list(posterior.attrs.get("data_warnings", [])) if posterior is not None else []
+    notes += filter(None, [draws_warning(iterations(spec, posterior, draws))])
+    if notes:
+        sim.attrs["warnings"] = notes
     return sim
+
+
+def check_posterior(
+    spec: ModelSpec,
+    posterior: xr.DataTree,
+    data: str | Path | pd.DataFrame | None = None,
+    *,
+    force: bool = False,
+) -> str | None:
+    """Refuse a posterior fitted for another effect model or other data.
+
+    The data compared are ``data`` if given, else the spec's ``[data] path`` if the file exists.
+    With ``force`` nothing is refused and the reason comes back as the report's warning.
+    """
+    fitted = Provenance.read(posterior)
+    if fitted is None:
+        return None
+    table = None
+    if data is not None:
+        table = load_followup(data, spec=spec)
+    elif spec.data_path is not None and Path(spec.data_path).is_file():
+        table = load_followup(spec)
+    sha = table.attrs["sha256"] if table is not None else ""
+    reason = model_mismatch(fitted, spec.to_json(), sha)
+    if reason is None:
+        return None
+    source = str(posterior.attrs.get("loaded_from", "posterior"))
+    if not force:
+        raise SpecError(
+            f"this posterior does not belong to {spec.intervention.id!r}: {reason}; fit this "
+            "model (simpact fit), or pass --force to use it anyway",
+            source=source,
+        )
+    return f"forced: the effect posterior ({source}) does not belong to this model: {reason}"
+
+
+def iterations(spec: ModelSpec, posterior: xr.DataTree | None, draws: int | None) -> int:
+    """The number of Monte Carlo iterations a simulation will have (known before it starts).
+
+    ``draws`` if given, else the spec's ``simulation.draws``, else one per posterior draw (of
+    ``posterior``, or of the fit the spec's sampling settings will make).
+    """
+    draws = draws if draws is not None else spec.simulation.draws
+    if draws is not None:
+        return int(draws)
+    if posterior is not None:
+        post = posterior["posterior"] if "posterior" in posterior.children else posterior
+        return int(post.sizes.get("chain", 1) * post.sizes.get("draw", 1))
+    return int(spec.effect.sampling.draws * spec.effect.sampling.chains)
 
 
 @dataclass(frozen=True)
@@ -108,6 +165,7 @@ def run(
     lang: str = "en",
     progress: bool | None = None,
     stage: Stage = _silent,
+    force: bool = False,
 ) -> Appraisal:
     """Run a whole appraisal from a spec and (optionally) write results and a report.
 
@@ -124,7 +182,9 @@ def run(
         skipped and the simulation uses it.
     out
         Folder for ``results.nc``, ``summary.csv``, ``report.md``, ``report.html`` and
-        ``figures/``; nothing is written if ``None``.
+        ``figures/``; nothing is written if ``None``. It is checked (and locked against a second
+        run) before anything else, and swapped in whole at the end (see
+        :mod:`simpact.base.folders`).
     random_seed
         One integer for the whole run; the fit and the simulation draw from its named streams.
     draws
@@ -135,22 +195,35 @@ def run(
         Show a sampling progress bar (default: only on a terminal).
     stage
         Called around each stage (see :data:`Stage`).
+    force
+        Use a ``posterior`` even if it was fitted for another effect model or other data (see
+        :func:`check_posterior`); the report then says so.
     """
-    with stage("read"):
-        spec = load_model(model)
-        table = None
+    with folders.claim(out) if out is not None else nullcontext():  # before any long work
+        with stage("read"):
+            spec = load_model(model)
+            if posterior is None:
+                check_effect_model(spec)
+            planned = iterations(spec, posterior, draws)
+            check_draws(planned, source="--draws" if draws is not None else spec.source)
+            check_memory(spec, planned)
+            table, forced = None, None
+            if posterior is None:
+                table = load_followup(spec if data is None else data, spec=spec, sheet=sheet)
+            else:
+                forced = check_posterior(spec, posterior, data, force=force)
         if posterior is None:
-            table = load_followup(spec if data is None else data, spec=spec, sheet=sheet)
-    if posterior is None:
-        with stage("fit"):
-            posterior = fit_effects(spec, table, random_seed=random_seed, progress=progress)
-    with stage("simulate"):
-        sim = simulate(spec, posterior, random_seed=random_seed, draws=draws)
-        summary = summarize(sim, lang=lang)
-    files: dict[str, Path] = {}
-    if out is not None:
-        from simpact.report import write_report
+            with stage("fit"):
+                posterior = fit_effects(spec, table, random_seed=random_seed, progress=progress)
+        with stage("simulate"):
+            sim = simulate(spec, posterior, random_seed=random_seed, draws=draws)
+            if forced:
+                sim.attrs["warnings"] = [forced, *sim.attrs.get("warnings", [])]
+            summary = summarize(sim, lang=lang)
+        files: dict[str, Path] = {}
+        if out is not None:
+            from simpact.report import write_report
 
-        with stage("write"):
-            files = write_report(sim, summary, out, lang=lang)
+            with stage("write"):
+                files = write_report(sim, summary, out, lang=lang)
     return Appraisal(sim=sim, summary=summary, files=files)

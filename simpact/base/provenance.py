@@ -24,6 +24,8 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
+import json
 import platform
 import sys
 from dataclasses import asdict, dataclass, field, fields
@@ -59,6 +61,9 @@ class Provenance:
         The follow-up data's fingerprint, file and whether it is synthetic.
     priors_sha256
         One hash over every priors file read.
+    effect_sha256
+        The fingerprint of the spec's effect model (:func:`effect_fingerprint`): with
+        ``data_sha256`` it says which model and data a posterior belongs to.
     """
 
     random_seed: int | None = None
@@ -73,6 +78,7 @@ class Provenance:
     data_source: str = ""
     data_synthetic: bool = False
     priors_sha256: str = ""
+    effect_sha256: str = ""
 
     @classmethod
     def of_seed(
@@ -88,6 +94,8 @@ class Provenance:
         seed = None
         if not isinstance(random_seed, np.random.Generator) and not parent.spawn_key:
             seed = int(parent.entropy)
+        if "spec" in more and "effect_sha256" not in more:
+            more["effect_sha256"] = effect_fingerprint(more["spec"])
         prov = cls(random_seed=seed, stream=tuple(stream), spawn_key=tuple(seq.spawn_key), **more)
         return prov, seq
 
@@ -123,3 +131,53 @@ class Provenance:
                 "data_synthetic": bool(values.get("data_synthetic", False)),
             }
         )
+
+
+_NOT_THE_MODEL = ("label", "sampling")
+"""Effect fields that do not change what a posterior means (words; how long it sampled)."""
+
+
+def _effect_of(spec_json: str) -> dict:
+    try:
+        effect = json.loads(spec_json).get("effect") or {}
+    except (ValueError, AttributeError):
+        return {}
+    return {k: v for k, v in effect.items() if k not in _NOT_THE_MODEL}
+
+
+def effect_fingerprint(spec_json: str) -> str:
+    """A SHA-256 of a spec's effect model (design, family, columns, priors; not its words).
+
+    Examples
+    --------
+    >>> a = effect_fingerprint('{"effect": {"outcome": "y", "label": "Y"}}')
+    >>> a == effect_fingerprint('{"effect": {"outcome": "y", "label": "why"}}')
+    True
+    >>> a == effect_fingerprint('{"effect": {"outcome": "z"}}')
+    False
+    """
+    text = json.dumps(_effect_of(spec_json), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def model_mismatch(fitted: Provenance, spec_json: str, data_sha256: str = "") -> str | None:
+    """Why a posterior with provenance ``fitted`` does not belong to a spec (``None`` if it does).
+
+    The effect models must have the same fingerprint and, when both are known, the data too.
+    The answer names the first effect field that differs.
+    """
+    recorded = fitted.effect_sha256 or (effect_fingerprint(fitted.spec) if fitted.spec else "")
+    if recorded and recorded != effect_fingerprint(spec_json):
+        was, now = _effect_of(fitted.spec), _effect_of(spec_json)
+        diff = [k for k in sorted(set(was) | set(now)) if was.get(k) != now.get(k)]
+        name = json.loads(fitted.spec).get("intervention", {}).get("id", "?") if fitted.spec else ""
+        where = f"effect.{diff[0]} {was.get(diff[0])!r}, here {now.get(diff[0])!r}" if diff else ""
+        return f"it was fitted for another effect model (model {name!r}; {where})".replace(
+            "; )", ")"
+        )
+    if data_sha256 and fitted.data_sha256 and data_sha256 != fitted.data_sha256:
+        return (
+            f"it was fitted to other data ({fitted.data_source or 'unknown file'}, "
+            f"SHA-256 {fitted.data_sha256[:12]}…, here {data_sha256[:12]}…)"
+        )
+    return None

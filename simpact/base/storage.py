@@ -18,18 +18,24 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from simpact.base.folders import file_mode
+
 _JSON = "json:"
 
 
 @contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; rename it onto ``target`` only on success."""
+    """Yield a temporary path beside ``target``; rename it onto ``target`` only on success.
+
+    The file gets the permissions the umask gives a new file (``mkstemp`` alone gives 0600).
+    """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, file_mode())
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):

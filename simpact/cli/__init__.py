@@ -54,4 +54,9 @@ def _run(argv: list[str] | None) -> None:
     except SimpactError as exc:
         err.print(f"simpact: error: {exc}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(2)
+    if code == _INTERRUPTED:  # typer turns Ctrl-C inside a command into Exit(130), silently
+        raise KeyboardInterrupt
     sys.exit(code if isinstance(code, int) else 0)
+
+
+_INTERRUPTED = 130

@@ -97,6 +97,13 @@ DrawsOpt = Annotated[
         "--draws", min=1, help="Monte Carlo iterations (default: one per posterior draw)."
     ),
 ]
+ForceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Use a saved posterior or results from another model or data; the report says so.",
+    ),
+]
 QuietOpt = Annotated[
     bool, typer.Option("--quiet", "-q", help="No progress bars or messages, only the results.")
 ]
@@ -105,6 +112,7 @@ __all__ = [
     "DEFAULT_SEED",
     "DataOpt",
     "DrawsOpt",
+    "ForceOpt",
     "Lang",
     "LangOpt",
     "ModelArg",

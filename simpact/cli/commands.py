@@ -19,6 +19,7 @@ from simpact.base.errors import SimpactError
 from simpact.cli.app import (
     DataOpt,
     DrawsOpt,
+    ForceOpt,
     Lang,
     LangOpt,
     ModelArg,
@@ -101,7 +102,7 @@ def fit(
     Stops with exit status 2 if the sampler did not converge. Pass posterior.nc to
     `simpact simulate --posterior` (with the same --seed, the numbers equal `simpact run`'s).
     """
-    from simpact.base import storage
+    from simpact.base import folders, storage
     from simpact.config import load_model
     from simpact.data import load_followup
     from simpact.effects import fit_effects
@@ -109,15 +110,22 @@ def fit(
 
     start = time.perf_counter()
     target = _target(model, out_dir)
-    with stage(f"Reading {model} and its data", quiet):
-        spec = load_model(model)
-        table = load_followup(spec if data is None else data, spec=spec, sheet=sheet)
-    with pipeline_stages(model, quiet)("fit"):
-        post = fit_effects(spec, table, random_seed=seed, progress=showing(quiet))
-    with stage("Writing the posterior and the diagnostics", quiet):
-        files = {"posterior": storage.save(post, target / "posterior.nc")}
-        diag = diagnostics_table(post)
-        files.update(write_tables({"diagnostics": diag}, target, xlsx="diagnostics.xlsx"))
+    with folders.claim(target):
+        with stage(f"Reading {model} and its data", quiet):
+            spec = load_model(model)
+            table = load_followup(spec if data is None else data, spec=spec, sheet=sheet)
+        with pipeline_stages(model, quiet)("fit"):
+            post = fit_effects(spec, table, random_seed=seed, progress=showing(quiet))
+        with stage("Writing the posterior and the diagnostics", quiet):
+            diag = diagnostics_table(post)
+            with folders.staged(target) as tmp:
+                storage.save(post, tmp / "posterior.nc")
+                write_tables({"diagnostics": diag}, tmp, xlsx="diagnostics.xlsx")
+    files = {
+        "posterior": target / "posterior.nc",
+        "diagnostics": target / "diagnostics.csv",
+        "xlsx": target / "diagnostics.xlsx",
+    }
     _print_diagnostics(spec, post, diag)
     print_files(files, target, start)
 
@@ -164,12 +172,14 @@ def simulate(
     seed: SeedOpt = DEFAULT_SEED,
     lang: LangOpt = Lang.en,
     quiet: QuietOpt = False,
+    force: ForceOpt = False,
 ) -> None:
     """Simulate savings, the fund and the decision summary from a saved effect posterior.
 
-    Writes the same files as `simpact run`.
+    Writes the same files as `simpact run`. A posterior fitted for another effect model or to
+    other data is refused (exit status 2) unless --force is given.
     """
-    given = {"data": data, "sheet": sheet, "draws": draws}
+    given = {"data": data, "sheet": sheet, "draws": draws, "force": force}
     if posterior is not None:
         given["posterior"] = _read_posterior(posterior)
     _appraise(
@@ -177,7 +187,7 @@ def simulate(
     )
 
 
-def _read_tree(path: Path, what: str, *, needs: str):
+def _read_tree(path: Path, what: str, *, needs: str | None):
     from simpact.base import storage
 
     if not path.is_file():
@@ -186,18 +196,42 @@ def _read_tree(path: Path, what: str, *, needs: str):
         tree = storage.load(path)
     except (OSError, ValueError) as exc:
         raise SimpactError(f"not a simpact {what} file (netCDF): {exc}", source=path) from None
-    if needs not in tree.children:
+    if needs is not None and needs not in tree.children:
         raise SimpactError(f"not a simpact {what} file: it has no '{needs}' group", source=path)
     return tree
 
 
 def _read_posterior(path: Path):
-    """A posterior file, or the fit saved inside a results file."""
-    from simpact.base import storage
+    """A posterior file, or the fit saved inside a results file (``attrs["loaded_from"]``)."""
+    tree = _read_tree(path, "posterior", needs=None)
+    tree = tree["fit"] if "fit" in tree.children else tree
+    if "posterior" not in tree.children:
+        raise SimpactError("not a simpact posterior file: it has no 'posterior' group", source=path)
+    tree.attrs["loaded_from"] = str(path)
+    return tree
 
-    if path.is_file() and "fit" in storage.load(path).children:
-        return _read_tree(path, "results", needs="fit")["fit"]
-    return _read_tree(path, "posterior", needs="posterior")
+
+def _check_results(sim, path: Path, force: bool) -> None:
+    """Refuse results whose effect fit belongs to another model than their spec (or warn)."""
+    from simpact.base.provenance import Provenance, model_mismatch
+
+    made, fitted = Provenance.read(sim), None
+    if "fit" in sim.children:
+        fitted = Provenance.read(sim["fit"])
+    if made is None or fitted is None:
+        return
+    reason = model_mismatch(fitted, made.spec)
+    if reason is None:
+        return
+    if not force:
+        raise SimpactError(
+            f"these results mix models: their effect fit {reason}; pass --force to report anyway",
+            source=path,
+        )
+    notes = list(sim.attrs.get("warnings", []))
+    if not any(str(n).startswith("forced:") for n in notes):
+        sim.attrs["warnings"] = [f"forced: the effect fit does not belong to this model: {reason}"]
+        sim.attrs["warnings"] += notes
 
 
 @app.command()
@@ -208,15 +242,18 @@ def report(
     ] = None,
     lang: LangOpt = Lang.en,
     quiet: QuietOpt = False,
+    force: ForceOpt = False,
 ) -> None:
     """Write the report again from saved results, e.g. in the other language.
 
     Nothing is re-estimated: every number comes from the saved draws.
     """
+    from simpact.base import folders
     from simpact.decision import summarize
     from simpact.report import write_report
 
     start = time.perf_counter()
+    target = out_dir or results_file.parent
     with stage(STAGES[lang.value]["read_results"].format(path=results_file), quiet):
         sim = _read_tree(results_file, "results", needs="cashflows")
         for group in ("fund", "inputs"):
@@ -224,16 +261,10 @@ def report(
                 raise SimpactError(
                     f"not a complete simpact results file: no '{group}' group", source=results_file
                 )
-    target = out_dir or results_file.parent
-    with stage(STAGES[lang.value]["write_report"], quiet):
+        _check_results(sim, results_file, force)
+    with folders.claim(target), stage(STAGES[lang.value]["write_report"], quiet):
         summary = summarize(sim, lang=lang.value)
-        files = write_report(
-            sim,
-            summary,
-            target,
-            lang=lang.value,
-            save_results=target.resolve() != results_file.parent.resolve(),
-        )
+        files = write_report(sim, summary, target, lang=lang.value)  # the folder is swapped whole
     print_summary(sim, summary, lang.value)
     print_files(files, target, start, lang.value)
 

@@ -35,6 +35,11 @@ def check_spec(spec: ModelSpec) -> None:
     copula(spec)
 
 
+DISCOUNT_RANGE = (-0.05, 0.15)
+"""Plausible real discount rates per year: outside it a rate is almost surely a typo (35 for
+0.035, or a percentage with the wrong sign), so the spec is refused."""
+
+
 class _Checks:
     """The checks of one spec, each a method; ``fail`` raises the one-line error."""
 
@@ -79,10 +84,11 @@ class _Checks:
     def simulation(self) -> None:
         sim = self.spec.simulation
         low, high = sim.discount_rate.bounds()
-        if low <= -1 or high > 1:
+        if low < DISCOUNT_RANGE[0] or high > DISCOUNT_RANGE[1]:
             self.fail(
                 "simulation.discount_rate",
-                f"a rate must lie in (-1, 1]; this one spans {low}–{high}",
+                f"a real discount rate per year must lie in {DISCOUNT_RANGE[0]:g}–"
+                f"{DISCOUNT_RANGE[1]:g} (3.5 % is written 0.035); this one spans {low:g}–{high:g}",
             )
         self.share("simulation.retention", sim.retention)
         for name in Haircuts.model_fields:

@@ -1,5 +1,7 @@
 """Checks of a follow-up table against the effect spec: the columns each design needs, missing
-values, binary and count columns, both groups and periods present -- one clear error each."""
+values, binary and count columns, both groups and periods present, no unit twice in one period,
+an outcome with events -- one clear error each; :func:`warnings_for` names what is legal but
+suspicious (a treated group whose outcome never varies, an implausible rate)."""
 
 from __future__ import annotations
 
@@ -57,6 +59,79 @@ def check(df: pd.DataFrame, effect: EffectSpec, *, source: str = "DataFrame") ->
         )
     _check_outcome(df, effect, fail)
     _check_trials_and_exposure(df, effect, fail)
+    _check_duplicates(df, effect, fail)
+    _check_events(df, effect, fail)
+
+
+_NUMERIC_ROLES = ("outcome", "group", "trials", "exposure", "time")
+
+
+def coerce(df: pd.DataFrame, effect: EffectSpec) -> pd.DataFrame:
+    """The table with numeric roles stored as text or booleans turned into numbers.
+
+    A Parquet or Excel file may store a 0/1 outcome as the strings ``'0'``/``'1'`` or a group as
+    ``True``/``False``; the models need numbers. A column converts only if every value does
+    (otherwise it is left as it is, and :func:`check` names the first value that is not a number).
+
+    Examples
+    --------
+    >>> spec = EffectSpec(design="two_group", family="bernoulli", outcome="y", group="g")
+    >>> coerce(pd.DataFrame({"y": ["0", "1"], "g": [True, False]}), spec).dtypes.tolist()
+    [dtype('int64'), dtype('int64')]
+    """
+    out = df.copy()
+    for role in _NUMERIC_ROLES:
+        column = getattr(effect, role, None)
+        if column is None or column not in out.columns:
+            continue
+        values = out[column]
+        if pd.api.types.is_bool_dtype(values):
+            out[column] = values.astype("int64")
+        elif values.dtype == object or pd.api.types.is_string_dtype(values):
+            if values.map(lambda v: isinstance(v, bool)).all():
+                out[column] = values.astype("int64")
+                continue
+            numbers = pd.to_numeric(values.astype(str).str.strip(), errors="coerce")
+            if numbers.notna().all():
+                whole = bool((numbers == np.round(numbers)).all())
+                out[column] = numbers.astype("int64") if whole else numbers
+    return out
+
+
+def _check_duplicates(df: pd.DataFrame, effect: EffectSpec, fail: _Failure) -> None:
+    """A unit appears at most once per period (DiD), time point (ITS) or at all (two groups)."""
+    if effect.unit is None or effect.unit not in df.columns:
+        return
+    keys = [effect.unit]
+    if effect.design == "did" and effect.period is not None:
+        keys.append(effect.period)
+    elif effect.design == "its" and effect.time is not None:
+        keys.append(effect.time)
+    twice = df.duplicated(subset=keys, keep="first")
+    if twice.any():
+        row = _row(df, twice)
+        where = " in one period" if len(keys) > 1 else ""
+        fail(
+            effect.unit,
+            f"unit {df[effect.unit][twice].tolist()[0]!r} appears twice{where} "
+            f"({', '.join(keys)}), again in row {row}; one row per "
+            f"{' and '.join(keys)} is expected",
+        )
+
+
+def _check_events(df: pd.DataFrame, effect: EffectSpec, fail: _Failure) -> None:
+    """An event outcome (0/1 or a count) has at least one event and, if 0/1, one non-event."""
+    if effect.family not in ("bernoulli", *_COUNT_FAMILIES):
+        return
+    values = pd.to_numeric(df[effect.outcome], errors="coerce")
+    if (values == 0).all():
+        fail(
+            effect.outcome,
+            "no events at all (every value is 0): there is nothing to estimate an effect from; "
+            "check that the right column is named",
+        )
+    if effect.family == "bernoulli" and (values == 1).all():
+        fail(effect.outcome, "every value is 1: there is nothing to estimate an effect from")
 
 
 class _Failure:
@@ -177,6 +252,38 @@ def _check_trials_and_exposure(df: pd.DataFrame, effect: EffectSpec, fail: _Fail
                 f"exposure must be > 0, found {_first(df, effect.exposure, bad)} "
                 f"in row {_row(df, bad)}",
             )
+
+
+def warnings_for(df: pd.DataFrame, effect: EffectSpec) -> list[str]:
+    """Named warnings about a checked table: legal, but a reader of the report should know.
+
+    ``treated-no-variation``: the outcome takes one value in the whole treated group (its effect
+    then rests on the prior and the comparison group alone). ``implausible-rate``: a 0/1 outcome
+    with events in under 0.5 % or over 99.5 % of rows, or a rate per exposure unit over 1.
+    """
+    found = []
+    values = pd.to_numeric(df[effect.outcome], errors="coerce")
+    if effect.group is not None and effect.group in df.columns:
+        treated = values[pd.to_numeric(df[effect.group], errors="coerce") == 1]
+        if len(treated) > 1 and treated.nunique() == 1:
+            found.append(
+                f"treated-no-variation: {effect.outcome} is {treated.tolist()[0]!r} for every "
+                f"treated unit ({effect.group} == 1); the effect rests on the prior and the "
+                "comparison group"
+            )
+    rate = None
+    if effect.family == "bernoulli":
+        rate = float(values.mean())
+        if not 0.005 <= rate <= 0.995:
+            found.append(f"implausible-rate: {effect.outcome} is 1 in {rate:.1%} of rows")
+    elif effect.exposure is not None and effect.family in ("poisson", "negbin"):
+        rate = float(values.sum() / pd.to_numeric(df[effect.exposure]).sum())
+        if rate > 1:
+            found.append(
+                f"implausible-rate: {rate:.2f} events of {effect.outcome} per unit of "
+                f"{effect.exposure}; is the exposure in the right unit?"
+            )
+    return found
 
 
 def _first(df: pd.DataFrame, column: str, mask: pd.Series) -> str:

@@ -2,7 +2,8 @@
 
 The checks are the ones that would otherwise turn into a traceback deep inside PyMC or, worse, a
 silently wrong number: missing or misspelled columns, missing values, an outcome that is not 0/1,
-negative or non-integer counts, a group or period with no rows. Each names the file and column.
+negative or non-integer counts, a group or period with no rows, a unit twice in one period,
+an outcome with no events. Each names the file and column.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pandas as pd
 from simpact.base.errors import DataError
 from simpact.config.loading import load_model
 from simpact.config.spec import ModelSpec
-from simpact.data.checks import check
+from simpact.data.checks import check, coerce, warnings_for
 from simpact.data.files import read_csv, read_sheet
 
 READERS = {
@@ -74,7 +75,9 @@ def load_followup(
     Returns
     -------
     pandas.DataFrame
-        The table, with ``attrs["source"]`` (file name) and ``attrs["sha256"]`` (fingerprint).
+        The table, with ``attrs["source"]`` (file name), ``attrs["sha256"]`` (fingerprint) and
+        ``attrs["warnings"]`` (named warnings the report repeats, see
+        :func:`simpact.data.checks.warnings_for`).
 
     Raises
     ------
@@ -103,6 +106,7 @@ def load_followup(
         df, name = source.copy(), "DataFrame"
     else:
         df, name = read_table(source, sheet=sheet or spec.data.sheet), str(source)
+    df = coerce(df, spec.effect)
     check(df, spec.effect, source=name)
-    df.attrs.update(source=name, sha256=fingerprint(df))
+    df.attrs.update(source=name, sha256=fingerprint(df), warnings=warnings_for(df, spec.effect))
     return df

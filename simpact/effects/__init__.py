@@ -55,6 +55,7 @@ __all__ = [
     "MetaFit",
     "TwoGroup",
     "check_convergence",
+    "check_effect_model",
     "fit_effects",
 ]
 
@@ -78,6 +79,28 @@ _FIELDS = {
     "did": ("group", "period", "pre", "post", "unit"),
     "its": ("time", "start"),
 }
+
+
+def check_effect_model(spec: ModelSpec) -> type:
+    """The design class a spec names, after checking its design and family keys (no fitting).
+
+    Called before any data is read or model built, so a misspelled key costs a moment.
+    """
+    effect = spec.effect
+    design = DESIGNS.get(effect.design)
+    if design is None:
+        raise SpecError(
+            f"unknown design {effect.design!r}; expected one of {', '.join(DESIGNS)}",
+            source=spec.source,
+            field="effect.design",
+        )
+    if effect.family not in FAMILIES:
+        raise SpecError(
+            f"unknown family {effect.family!r}; expected one of {', '.join(FAMILIES)}",
+            source=spec.source,
+            field="effect.family",
+        )
+    return design
 
 
 def fit_effects(
@@ -119,13 +142,7 @@ def fit_effects(
     True
     """
     effect = spec.effect
-    design = DESIGNS.get(effect.design)
-    if design is None:
-        raise SpecError(
-            f"unknown design {effect.design!r}; expected one of {', '.join(DESIGNS)}",
-            source=spec.source,
-            field="effect.design",
-        )
+    design = check_effect_model(spec)
     common = ("outcome", "family", "trials", "exposure", "site", "priors", "better")
     if effect.design != "did":
         common = (*common, "unit")
@@ -145,4 +162,6 @@ def fit_effects(
     except SpecError as exc:
         raise type(exc)(exc.message, source=exc.source or spec.source, field=exc.field) from None
     prov.write(fit.tree)
+    if data.attrs.get("warnings"):
+        fit.tree.attrs["data_warnings"] = list(data.attrs["warnings"])
     return fit.tree

@@ -31,6 +31,7 @@ def context(
         "name": sim.attrs.get("intervention_name", ""),
         "synthetic": bool(sim.attrs.get("data_synthetic")),
         "converged": effect is None or effect["converged"],
+        "warnings": [str(w) for w in sim.attrs.get("warnings", [])],
         "figures": figures,
         "sentences": summary.text,
         "key_rows": key_rows(summary.table, lang, fund_years(sim)),

@@ -7,7 +7,7 @@ from pathlib import Path
 import xarray as xr
 
 from simpact import plots
-from simpact.base import i18n, storage
+from simpact.base import folders, i18n, storage
 from simpact.config.loading import spec_of
 from simpact.config.spec import ModelSpec
 from simpact.decision.summary import Summary
@@ -35,7 +35,8 @@ def write_report(
     summary
         The :class:`~simpact.decision.Summary` from :func:`simpact.summarize`.
     out
-        Folder to write into (created if needed).
+        Folder to write into: built as a temporary sibling and swapped in whole, so it ends
+        holding exactly this report's files (an earlier run's go), or, on failure, is untouched.
     lang
         ``"en"`` or ``"sv"``; defaults to the summary's language.
     save_results
@@ -61,8 +62,6 @@ def write_report(
     """
     lang = i18n.check_lang(lang or summary.lang)
     spec = spec if spec is not None else spec_of(sim)
-    out = Path(out)
-    (out / "figures").mkdir(parents=True, exist_ok=True)
     if summary.analysis.data_vars and "decision" not in sim.children:
         sim = sim.copy()
         sim["decision"] = summary.analysis  # the decision stage's output, saved with the rest
@@ -70,17 +69,20 @@ def write_report(
     figures = {name: png(fig) for name, fig in made.items()}
     svgs = {name: svg(fig) for name, fig in made.items()}
     text_md = render_markdown(sim, summary, lang=lang, figures=set(figures), spec=spec)
-    files = {"results": storage.save(sim, out / "results.nc")} if save_results else {}
-    frames = readable(tables(sim, summary), lang, years=fund_years(sim), spec=spec)
-    files.update(write_tables(frames, out, lang=lang))
-    files["json"] = write_json(summary.table, out / "summary.json", lang=lang)
-    for name, data in figures.items():
-        files[name] = _write(out / "figures" / f"{name}.png", data)
-    files["markdown"] = _write(out / "report.md", text_md)
     html = render_html(text_md, figures, lang=lang, svgs=svgs)
-    files["html"] = _write(out / "report.html", html)
-    files["docx"] = write_docx(text_md, figures, out / "report.docx")
-    return files
+    with folders.staged(out) as tmp:  # swapped in whole on success, removed on failure
+        (tmp / "figures").mkdir(mode=folders.folder_mode())
+        files = {"results": storage.save(sim, tmp / "results.nc")} if save_results else {}
+        frames = readable(tables(sim, summary), lang, years=fund_years(sim), spec=spec)
+        files.update(write_tables(frames, tmp, lang=lang))
+        files["json"] = write_json(summary.table, tmp / "summary.json", lang=lang)
+        for name, data in figures.items():
+            files[name] = _write(tmp / "figures" / f"{name}.png", data)
+        files["markdown"] = _write(tmp / "report.md", text_md)
+        files["html"] = _write(tmp / "report.html", html)
+        files["docx"] = write_docx(text_md, figures, tmp / "report.docx")
+    target = Path(out)
+    return {kind: target / path.relative_to(tmp) for kind, path in files.items()}
 
 
 def _write(path: Path, content: str | bytes) -> Path:
