@@ -34,7 +34,7 @@ In the plug-in package's ``pyproject.toml``::
 :class:`simpact.components.distributions.Distribution` with a ``dist: Literal["lognormal_ci"]``
 field and implements ``mean``, ``bounds`` and ``draw(rng, size)``. Names must not clash with built-
 in entries or other plug-ins: a clash, or an entry point that fails to import, stops simpact with
-one :class:`PluginError` naming the plug-in package. """
+one :class:`PluginError` naming the plug-in package."""
 
 from __future__ import annotations
 
