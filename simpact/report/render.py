@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import base64
 import io
+import multiprocessing
+import os
 import re
+from concurrent.futures import Future, ProcessPoolExecutor
 
 import markdown
 import xarray as xr
@@ -67,6 +70,62 @@ def png(fig) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=120, bbox_inches="tight")
     return buf.getvalue()
+
+
+_DRAWING: tuple = ()
+"""``(sim, summary, lang)`` of the figures being drawn, inherited by the forked workers."""
+
+
+def _draw(name: str) -> bytes | None:
+    """Figure ``name`` of :data:`_DRAWING` as PNG bytes (None without its inputs)."""
+    sim, summary, lang = _DRAWING
+    fig = plots.FIGURES[name](sim, summary, lang)
+    return None if fig is None else png(fig)
+
+
+def figure_workers() -> int:
+    """Processes drawing the report's figures: ``SIMPACT_FIGURE_WORKERS``, else the CPUs (at
+    most 4); 1 draws them in this process. Workers are forked, so other platforms draw here."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    value = os.environ.get("SIMPACT_FIGURE_WORKERS", "")
+    return max(1, int(value)) if value.strip() else min(4, os.cpu_count() or 1)
+
+
+class Figures:
+    """The report's figures, drawn as PNG bytes while the caller writes everything else.
+
+    ``Figures(sim, summary, lang)`` starts drawing (in :func:`figure_workers` forked
+    processes, which inherit ``sim`` instead of receiving a copy); :meth:`result` waits and
+    returns ``{name: png}`` in the order of :data:`simpact.plots.FIGURES`. The PNGs are those
+    drawn in one process: each figure is drawn by one worker from the same inputs.
+    """
+
+    def __init__(self, sim: xr.DataTree, summary: Summary, lang: str) -> None:
+        global _DRAWING
+        _DRAWING = (sim, summary, lang)
+        self._pool = None
+        self._jobs: dict[str, Future | bytes | None] = {}
+        workers = figure_workers()
+        if workers > 1:
+            context = multiprocessing.get_context("fork")
+            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            self._jobs = {name: self._pool.submit(_draw, name) for name in plots.FIGURES}
+        else:
+            self._jobs = {name: _draw(name) for name in plots.FIGURES}
+
+    def result(self) -> dict[str, bytes]:
+        global _DRAWING
+        try:
+            done = {
+                name: job.result() if isinstance(job, Future) else job
+                for name, job in self._jobs.items()
+            }
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown()
+            _DRAWING = ()
+        return {name: data for name, data in done.items() if data is not None}
 
 
 def render_html(text_md: str, figures: dict[str, bytes], *, lang: str = "en") -> str:

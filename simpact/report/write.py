@@ -6,12 +6,11 @@ from pathlib import Path
 
 import xarray as xr
 
-from simpact import plots
 from simpact.base import i18n, storage
 from simpact.config.loading import spec_of
 from simpact.config.spec import ModelSpec
 from simpact.decision.summary import Summary
-from simpact.report.render import png, render_html, render_markdown
+from simpact.report.render import Figures, render_html, render_markdown
 from simpact.report.tables import tables, write_tables
 
 
@@ -64,10 +63,11 @@ def write_report(
     if summary.analysis.data_vars and "decision" not in sim.children:
         sim = sim.copy()
         sim["decision"] = summary.analysis  # the decision stage's output, saved with the rest
-    figures = {name: png(fig) for name, fig in plots.make_figures(sim, summary, lang=lang).items()}
-    text_md = render_markdown(sim, summary, lang=lang, figures=set(figures), spec=spec)
+    drawing = Figures(sim, summary, lang)  # drawn in other processes while this one writes
     files = {"results": storage.save(sim, out / "results.nc")} if save_results else {}
     files.update(write_tables(tables(sim, summary), out))
+    figures = drawing.result()
+    text_md = render_markdown(sim, summary, lang=lang, figures=set(figures), spec=spec)
     for name, data in figures.items():
         files[name] = _write(out / "figures" / f"{name}.png", data)
     files["markdown"] = _write(out / "report.md", text_md)
