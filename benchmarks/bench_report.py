@@ -1,7 +1,9 @@
 """How long writing a report takes, against the bare cost of saving the same results.
 
-Prints one JSON line per measurement. Baseline (same run, same tree): ``storage.save`` alone,
-the I/O every run pays anyway; the report adds tables, figures, Markdown and HTML on top.
+Prints one JSON line per measurement. Baselines (same run, same tree, interleaved):
+``storage.save`` alone, the I/O every run pays anyway (the report adds tables, figures,
+Markdown and HTML on top), and the whole report with its figures drawn in this one process
+(``SIMPACT_FIGURE_WORKERS=1``) against drawn in forked workers (the default).
 
     .venv/bin/python benchmarks/bench_report.py
 """
@@ -9,6 +11,7 @@ the I/O every run pays anyway; the report adds tables, figures, Markdown and HTM
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -37,19 +40,29 @@ def main() -> None:
         baseline = best_of(lambda: storage.save(sim, out / "baseline.nc"))
         for lang in ("sv", "en"):
             summary = sp.summarize(sim, lang=lang)
-            seconds = best_of(
-                lambda s=summary, lg=lang: report.write_report(sim, s, out / lg, lang=lg)
-            )
+
+            def write(workers: str, s=summary, lg=lang) -> None:
+                os.environ["SIMPACT_FIGURE_WORKERS"] = workers
+                report.write_report(sim, s, out / lg, lang=lg)
+
+            one, seconds = [], []
+            for _ in range(3):  # interleaved: both see the same load
+                one.append(best_of(lambda: write("1"), repeat=1))
+                seconds.append(best_of(lambda: write(""), repeat=1))
+            os.environ.pop("SIMPACT_FIGURE_WORKERS")
             print(
                 json.dumps(
                     {
                         "benchmark": "write_report",
                         "lang": lang,
                         "draws": draws,
-                        "seconds": round(seconds, 3),
+                        "seconds": round(min(seconds), 3),
+                        "figures_in_one_process_seconds": round(min(one), 3),
                         "baseline": "results.save",
                         "baseline_seconds": round(baseline, 3),
-                        "ratio": round(seconds / baseline, 2),
+                        "ratio": round(min(seconds) / baseline, 2),
+                        "cpus": os.cpu_count(),
+                        "load_average": round(os.getloadavg()[0], 2),
                     }
                 )
             )
