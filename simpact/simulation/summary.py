@@ -1,13 +1,14 @@
 """Summary-only simulation: stream over blocks of draws, keep what decisions need.
 
 Each block of :data:`~simpact.simulation.BLOCK` draws is simulated with exactly the streams
-:func:`~simpact.simulation.simulate_cashflows` uses, and reduced (in cache-sized sub-blocks, in
-float32) to per-draw NPV per actor and the total cumulative savings per year (kept per draw for
-exact quantiles), and (in float64, the full tree's numbers) to the repaying administrations'
-cashable savings up to the fund horizon: the repayment inputs; ``fund=True`` also repays from
-them under the spec's terms (``plan.fund``, the terms every fund path uses). Memory is bounded
-by the blocks in flight (one per thread) plus ``draws x (actors + years + fund years)`` numbers.
-"""
+:func:`~simpact.simulation.simulate_cashflows` uses, and reduced to per-draw NPV per actor, the
+total cumulative savings per year (kept per draw, in float32, for exact quantiles) and the
+repaying administrations' cashable savings up to the fund horizon (the repayment inputs, the
+full tree's numbers bit for bit); ``fund=True`` also repays from them under the spec's terms
+(``plan.fund``, the terms every fund path uses). In expected mode one compiled kernel does the
+whole reduction in float64 (:mod:`simpact.simulation.kernel`); otherwise NumPy does it in
+cache-sized sub-blocks (NPV and cumulative sums in float32). Memory is bounded by the blocks in
+flight (one per thread) plus ``draws x (actors + years + fund years)`` numbers."""
 
 from __future__ import annotations
 
@@ -196,7 +197,8 @@ def _savings_group(
                 attrs={
                     "units": sek,
                     "description": "quantiles over draws of total gross savings "
-                    "(all actors) accumulated to each year; exact, from float32 per-draw sums",
+                    "(all actors) accumulated to each year; exact order statistics of the float32 "
+                    "per-draw sums",
                 },
             ),
         }
