@@ -29,7 +29,13 @@ from simpact.simulation.plan import Plan, compile_plan
 
 
 @contextmanager
-def _client(client=None, address: str | None = None) -> Iterator:
+def cluster_client(client=None, address: str | None = None, workers: int | None = None) -> Iterator:
+    """A ``dask.distributed.Client``: ``client`` itself, one connected to the scheduler at
+    ``address``, or one on a ``LocalCluster`` of ``workers`` single-threaded processes (default
+    one per CPU) started for the ``with`` block and closed after it.
+
+    This is what a command line's ``--scheduler ADDRESS`` / ``--workers N`` map onto.
+    """
     if client is not None:
         yield client
         return
@@ -39,7 +45,7 @@ def _client(client=None, address: str | None = None) -> Iterator:
         with Client(address) as c:
             yield c
         return
-    workers = os.cpu_count() or 1
+    workers = workers or os.cpu_count() or 1
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True) as cluster:
         with Client(cluster) as c:
             yield c
@@ -80,6 +86,7 @@ def sweep(
     local: bool = False,
     client=None,
     address: str | None = None,
+    workers: int | None = None,
 ) -> xr.DataTree:
     """Summary simulations of several scenarios, stacked along a ``scenario`` dim.
 
@@ -93,9 +100,10 @@ def sweep(
         As for :func:`simpact.simulation.simulate_summary`; every scenario gets the same seed.
     local
         Run in this process (threads) instead of on dask: the reference the dask run equals.
-    client, address
+    client, address, workers
         A ``dask.distributed.Client`` to use, or a scheduler address; by default a
-        ``LocalCluster`` is started for the call.
+        ``LocalCluster`` of ``workers`` processes (default one per CPU) is started for the
+        call (see :func:`cluster_client`).
 
     Returns
     -------
@@ -119,7 +127,7 @@ def sweep(
     plans = _plans(scenarios, posterior, draws, mode)
     with (
         ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool,
-        nullcontext() if local else _client(client, address) as c,
+        nullcontext() if local else cluster_client(client, address, workers) as c,
     ):
         # every scenario's blocks are on the cluster before the first is collected
         mappers = {name: None if local else _submit(c, plan, seed) for name, plan in plans.items()}
@@ -167,11 +175,12 @@ def simulate_summary(
     fund: bool = False,
     client=None,
     address: str | None = None,
+    workers: int | None = None,
 ) -> xr.DataTree:
     """:func:`simpact.simulation.simulate_summary` with its blocks run on dask.
 
-    Same arguments, plus ``client`` / ``address`` (see :func:`sweep`); same numbers at the
-    same seed.
+    Same arguments, plus ``client`` / ``address`` / ``workers`` (see :func:`sweep`); same
+    numbers at the same seed, whatever the scheduler or the number of workers.
 
     Examples
     --------
@@ -189,6 +198,7 @@ def simulate_summary(
         fund=fund,
         client=client,
         address=address,
+        workers=workers,
     )
     groups = {g: out[g].to_dataset().isel(scenario=0, drop=True) for g in out.children}
     tree = xr.DataTree.from_dict(groups)

@@ -11,7 +11,6 @@ from typing import Literal
 
 import numpy as np
 from pydantic import Field, field_validator, model_validator
-from scipy import stats
 
 from simpact.base.errors import SpecError
 from simpact.components.distributions import Distribution, Normal, Uncertain
@@ -130,6 +129,8 @@ class Heterogeneity(Strict):
         return self
 
     def _dist(self):
+        from scipy import stats  # on first use: loading priors does not import SciPy
+
         if self.family == "normal":
             return stats.norm(self.mu, self.sigma)
         return stats.t(self.nu, self.mu, self.sigma)

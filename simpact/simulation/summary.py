@@ -1,13 +1,14 @@
 """Summary-only simulation: stream over blocks of draws, keep what decisions need.
 
 Each block of :data:`~simpact.simulation.BLOCK` draws is simulated with exactly the streams
-:func:`~simpact.simulation.simulate_cashflows` uses, and reduced (in cache-sized sub-blocks, in
-float32) to per-draw NPV per actor and the total cumulative savings per year (kept per draw for
-exact quantiles), and (in float64, the full tree's numbers) to the repaying administrations'
-cashable savings up to the fund horizon: the repayment inputs; ``fund=True`` also repays from
-them under the spec's terms (``plan.fund``, the terms every fund path uses). Memory is bounded
-by the blocks in flight (one per thread) plus ``draws x (actors + years + fund years)`` numbers.
-"""
+:func:`~simpact.simulation.simulate_cashflows` uses, and reduced to per-draw NPV per actor, the
+total cumulative savings per year (kept per draw, in float32, for exact quantiles) and the
+repaying administrations' cashable savings up to the fund horizon (the repayment inputs, the
+full tree's numbers bit for bit); ``fund=True`` also repays from them under the spec's terms
+(``plan.fund``, the terms every fund path uses). In expected mode one compiled kernel does the
+whole reduction in float64 (:mod:`simpact.simulation.kernel`); otherwise NumPy does it in
+cache-sized sub-blocks (NPV and cumulative sums in float32). Memory is bounded by the blocks in
+flight (one per thread) plus ``draws x (actors + years + fund years)`` numbers."""
 
 from __future__ import annotations
 
@@ -20,8 +21,9 @@ import xarray as xr
 
 from simpact.base import rng
 from simpact.config.spec import ModelSpec
-from simpact.simulation import blocks
+from simpact.simulation import blocks, kernel
 from simpact.simulation.plan import BLOCK, Plan, compile_plan, run_attrs
+from simpact.simulation.select import exact_quantiles
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 """Quantiles of cumulative savings reported per year (P5 and P95 bound the 90 % interval)."""
@@ -52,6 +54,12 @@ def summary_block(
     either way, with ``savings_sum`` ``(year, actor)``.
     """
     d, e = blocks.draw_block(plan, seed, block)
+    fused = kernel.kernel_inputs(plan, d, e)
+    if fused is not None:
+        out = empty_pieces(plan, plan.block_size(block)) if out is None else out
+        savings_sum = np.empty((len(plan.years), len(plan.actors)))
+        kernel.reduce_block(plan, fused, {**out, "savings_sum": savings_sum})
+        return {**out, "savings_sum": savings_sum}
     avoided = blocks.avoided_by_lag(plan, seed, block, d, e)
     cut = blocks.haircut(d)
     value = blocks.values(plan, d)
@@ -119,13 +127,10 @@ class Collector:
         return out, repaid
 
     def quantiles(self, pool: ThreadPoolExecutor, quantiles) -> np.ndarray:
-        """Exact quantiles over draws of cumulative savings, ``(year, quantile)``."""
+        """Exact quantiles over draws of cumulative savings, ``(year, quantile)``, by selection."""
 
-        def row_quantiles(row: np.ndarray) -> np.ndarray:
-            row.sort()  # in place; numpy's vectorised sort beats a partition on 1e6 floats
-            return np.quantile(row, quantiles, overwrite_input=True)
-
-        return np.array(list(pool.map(row_quantiles, self.pieces["cumulative"])))
+        rows = self.pieces["cumulative"]
+        return np.array(list(pool.map(lambda row: exact_quantiles(row, quantiles), rows)))
 
 
 def run_blocks(
@@ -192,7 +197,8 @@ def _savings_group(
                 attrs={
                     "units": sek,
                     "description": "quantiles over draws of total gross savings "
-                    "(all actors) accumulated to each year; exact, from float32 per-draw sums",
+                    "(all actors) accumulated to each year; exact order statistics of the float32 "
+                    "per-draw sums",
                 },
             ),
         }
