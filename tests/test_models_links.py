@@ -91,5 +91,5 @@ def test_summary_reports_the_effect_scale_the_fit_gives(better, scale, value, re
     summary = sp.summarize(sim, voi=False)
     assert summary.value(f"effect_{scale}", "treated") == pytest.approx(value)
     assert ("effect_risk_difference", "treated") not in summary.table.index
-    improved = "100 %" if reduction > 0 else "0 %"
+    improved = "100%" if reduction > 0 else "0%"  # English, as Babel's locale data writes it
     assert summary.text[0].endswith(f"improved the outcome is {improved}.")

@@ -42,6 +42,8 @@ OWN_NAMES = {
     *(f"{table}.csv" for table in ("summary", "savings", "effect", "diagnostics")),
     "summary.xlsx",
     "diagnostics.xlsx",
+    "summary.json",
+    "report.docx",
 }
 """What simpact writes into an output folder (``figures/`` holds only ``.png`` files): a folder
 holding anything else is not replaced, so a user's own file is never swept away."""

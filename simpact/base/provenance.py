@@ -28,7 +28,7 @@ import hashlib
 import json
 import platform
 import sys
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 
 import numpy as np
 
@@ -131,6 +131,10 @@ class Provenance:
                 "data_synthetic": bool(values.get("data_synthetic", False)),
             }
         )
+
+    def with_(self, **changes) -> Provenance:
+        """A copy with some fields changed."""
+        return replace(self, **changes)
 
 
 _NOT_THE_MODEL = ("label", "sampling")

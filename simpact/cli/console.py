@@ -10,7 +10,6 @@ from rich.table import Table
 
 from simpact.base import i18n
 from simpact.cli.app import err, out
-from simpact.report.tables import fund_years, key_row, row_label
 
 HEADERS = {
     "en": ("Quantity", "For", "Mean", "90% interval or ± MC error"),
@@ -84,6 +83,8 @@ def pipeline_stages(model: str, quiet: bool, lang: str = "en"):
 
 def print_summary(sim, summary, lang: str) -> None:
     """The headline rows of the decision summary, then its sentences."""
+    from simpact.report.tables import fund_years, key_row, row_label  # the modelling stack
+
     table = Table(title=sim.attrs.get("intervention_name", ""), show_lines=False)
     for column in HEADERS[lang]:
         table.add_column(column)

@@ -84,11 +84,13 @@ class _Checks:
     def simulation(self) -> None:
         sim = self.spec.simulation
         low, high = sim.discount_rate.bounds()
-        if low < DISCOUNT_RANGE[0] or high > DISCOUNT_RANGE[1]:
+        mean = sim.discount_rate.mean()
+        if not DISCOUNT_RANGE[0] <= mean <= DISCOUNT_RANGE[1] or low <= -1 or high > 1:
             self.fail(
                 "simulation.discount_rate",
                 f"a real discount rate per year must lie in {DISCOUNT_RANGE[0]:g}–"
-                f"{DISCOUNT_RANGE[1]:g} (3.5 % is written 0.035); this one spans {low:g}–{high:g}",
+                f"{DISCOUNT_RANGE[1]:g} on average (3.5 % is written 0.035) and in (-1, 1]; "
+                f"this one has mean {mean:g} and spans {low:g}–{high:g}",
             )
         self.share("simulation.retention", sim.retention)
         for name in Haircuts.model_fields:
